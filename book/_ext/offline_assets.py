@@ -1,0 +1,93 @@
+"""Local Sphinx extension: make every page self-contained and free of console errors.
+
+1. Drop duplicate ``<script>`` entries. Sphinx 7 lets sphinx-thebe register its inline
+   configuration (``const THEBE_JS_URL = ...``) more than once, and a second ``const``
+   declaration is a SyntaxError in the browser console.
+2. Serve the Jupyter widget manager's icon fonts where its stylesheet looks for them
+   (next to each page), so no request fails.
+3. Give the widget manager the MathJax 2 call it makes (``MathJax.Hub.Queue``), routed to
+   MathJax 3's ``typesetPromise``: without it, widgets log "reading 'Queue'" errors.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+_SHIM = """
+(function () {
+  function hub() {
+    return { Queue: function (cmd) {
+      var el = cmd && cmd[2];
+      var mj = window.MathJax;
+      if (el && mj && mj.typesetPromise) { mj.typesetPromise([el]).catch(function () {}); }
+    } };
+  }
+  var cfg = window.MathJax || {};
+  cfg.startup = cfg.startup || {};
+  cfg.startup.ready = function () {
+    window.MathJax.startup.defaultReady();
+    window.MathJax.Hub = hub();
+  };
+  cfg.Hub = hub();
+  window.MathJax = cfg;
+})();
+""".strip()
+
+
+def _dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for script in scripts:
+        attrs = getattr(script, "attributes", {}) or {}
+        # the same inline script is registered once with filename None and once with ""
+        key = (str(getattr(script, "filename", script) or ""), str(attrs.get("body", "")))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    scripts[:] = unique
+
+
+def _add_shim(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    # priority 501: after the ``window.MathJax = {...}`` configuration that myst writes
+    # (priority 500), before MathJax itself runs (it is loaded with ``defer``).
+    app.builder.add_js_file(None, body=_SHIM, priority=501)
+
+
+def _copy_widget_fonts(app: Sphinx, exception: Exception | None) -> None:
+    """Put the widget manager's icon fonts where its CSS looks for them.
+
+    The widget manager's stylesheet refers to its fonts as
+    ``@jupyter-widgets/html-manager/dist/<hash>.woff2`` relative to the page, so every folder
+    that holds a page gets a copy (a few hundred kB each), taken from the vendored assets.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    fonts = sorted((out / "vendor" / "html-manager").glob("*.woff*"))
+    if not fonts:
+        return
+    folders = {page.parent for page in out.rglob("*.html") if "_static" not in page.parts}
+    for folder in folders:
+        target = folder / "@jupyter-widgets" / "html-manager" / "dist"
+        target.mkdir(parents=True, exist_ok=True)
+        for font in fonts:
+            shutil.copy2(font, target / font.name)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", _add_shim, priority=400)
+    app.connect("html-page-context", _dedupe_scripts, priority=999)
+    app.connect("build-finished", _copy_widget_fonts)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
