@@ -20,7 +20,34 @@ from mlp.activations import (
     tanh,
     tanh_prime,
 )
-from mlp.datasets import xor_data
+from mlp.datasets import (
+    load_digits,
+    load_digits_split,
+    load_mnist,
+    make_blobs,
+    make_circles,
+    make_spirals,
+    make_xor_clouds,
+    pattern_ab,
+    pattern_translations,
+    read_idx,
+    train_test_split,
+    write_idx,
+    xor_data,
+)
+from mlp.gradcheck import check_mlp_gradients, numerical_gradient, relative_error, verdict
+from mlp.layers import Activation, Linear
+from mlp.losses import (
+    LOSSES,
+    accuracy,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+    squared_error,
+    squared_error_grad,
+)
+from mlp.network import MLP
+from mlp.train import History, evaluate, sgd, train_step
 
 __version__ = "0.1.0"
 
@@ -39,4 +66,35 @@ __all__ = [
     "tanh",
     "tanh_prime",
     "xor_data",
+    # network core
+    "Activation",
+    "History",
+    "LOSSES",
+    "Linear",
+    "MLP",
+    "accuracy",
+    "check_mlp_gradients",
+    "evaluate",
+    "load_digits",
+    "load_digits_split",
+    "load_mnist",
+    "make_blobs",
+    "make_circles",
+    "make_spirals",
+    "make_xor_clouds",
+    "numerical_gradient",
+    "one_hot",
+    "pattern_ab",
+    "pattern_translations",
+    "read_idx",
+    "relative_error",
+    "sgd",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
+    "squared_error",
+    "squared_error_grad",
+    "train_step",
+    "train_test_split",
+    "verdict",
+    "write_idx",
 ]
