@@ -1,0 +1,136 @@
+"""The book pipeline: it builds warning-free, executes every chapter, and fails loudly.
+
+The fixture ``book_html`` (tests/conftest.py) builds the whole book with the same command
+as ``make book``: ``jupyter-book build -W -n --keep-going .`` with ``MLP_STATIC_WIDGETS=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from tests.conftest import REPO, build_book
+
+
+def toc_files() -> list[str]:
+    """Every document listed in _toc.yml, in order (without extension)."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            files.append(chapter["file"])
+            files += [s["file"] for s in chapter.get("sections", [])]
+    return files
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted((REPO / "lecture2").glob("*.ipynb"))
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = set(toc_files())
+    for nb in chapter_notebooks():
+        assert f"lecture2/{nb.stem}" in listed, f"{nb.name} is not listed in _toc.yml"
+
+
+def test_build_is_warning_free_and_executes_every_chapter(book_build, book_html):
+    if book_build is not None:
+        assert "build succeeded" in book_build.stdout
+        assert "WARNING" not in book_build.stdout + book_build.stderr
+    for doc in toc_files():
+        assert (book_html / f"{doc}.html").exists(), f"{doc}.html was not built"
+    # myst-nb writes a report for every notebook whose execution failed
+    reports = book_html / "reports"
+    assert not reports.exists() or not any(reports.rglob("*.err.log")), "a notebook failed"
+
+
+def test_chapters_are_committed_without_outputs():
+    for path in chapter_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                assert not cell.outputs, f"{path.name} cell {i} has stored outputs (make strip)"
+                assert cell.execution_count is None, f"{path.name} cell {i} has a count"
+
+
+def test_executed_chapters_have_outputs(book_html):
+    # the build executed each chapter: its code cells produced output in the HTML
+    for path in chapter_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        if not any(c.cell_type == "code" for c in nb.cells):
+            continue
+        page = (book_html / "lecture2" / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert "cell_output" in page, f"{path.stem}: no executed output in the HTML"
+
+
+def test_first_chapter_content(book_html):
+    page = (book_html / "lecture2" / "01-limits-of-linear-models.html").read_text("utf-8")
+    assert "XOR is not linearly separable" in page
+    assert re.search(r'class="[^"]*\bproof\b[^"]*\btheorem\b', page), "theorem block missing"
+    assert r"\(" in page or 'class="math' in page, "no math markup"
+    assert "<img" in page, "no figure"
+    state = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', page, re.S
+    )
+    assert state, "the interactive figure's widget state is not embedded"
+    models = json.loads(state.group(1))["state"]
+    assert sum(m["model_name"] == "LinkModel" for m in models.values()) >= 3
+    frames = [m for m in models.values() if 'class="mlp-frame"' in str(m["state"].get("value", ""))]
+    assert len(frames) == 100  # 5 x 5 x 4 precomputed states
+
+
+EXTERNAL = re.compile(r'<(script|link|img)\b[^>]*\b(src|href)="(https?:)?//[^"]*"', re.I)
+
+
+def test_no_external_scripts_styles_or_images(book_html):
+    offenders = {}
+    for page in book_html.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        found = EXTERNAL.findall(page.read_text(encoding="utf-8"))
+        if found:
+            offenders[str(page.relative_to(book_html))] = found[:3]
+    assert not offenders, f"pages load assets from outside the site: {offenders}"
+
+
+def test_vendored_assets_are_served_by_the_site(book_html):
+    for rel in [
+        "vendor/mathjax/tex-mml-chtml.js",
+        "vendor/require.js",
+        "vendor/html-manager/embed-amd.js",
+    ]:
+        assert (book_html / rel).stat().st_size > 10_000, rel
+    page = (book_html / "lecture2" / "01-limits-of-linear-models.html").read_text("utf-8")
+    assert "vendor/mathjax/tex-mml-chtml.js" in page
+    assert "vendor/html-manager/embed-amd.js" in page
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+    assert page.count("const THEBE_JS_URL") == 1, "duplicate inline script (console error)"
+
+
+def test_a_failing_cell_fails_the_build(tmp_path: Path):
+    """A tiny book with the project's config and one failing cell must exit non-zero."""
+    root = tmp_path / "book"
+    root.mkdir()
+    shutil.copy(REPO / "_config.yml", root / "_config.yml")
+    shutil.copytree(REPO / "book" / "_ext", root / "book" / "_ext")
+    shutil.copytree(REPO / "book" / "_static", root / "book" / "_static")
+    shutil.copy(REPO / "book" / "references.bib", root / "book" / "references.bib")
+    (root / "book" / "_extra").mkdir()
+    (root / "intro.md").write_text("# Tiny\n\nA page.\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('fine')"), nbformat.v4.new_code_cell("1 / 0")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, root / "broken.ipynb")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: broken\n")
+    result = build_book(root)
+    assert result.returncode != 0, "a notebook with a failing cell built successfully"
+    assert "ZeroDivisionError" in result.stdout + result.stderr
