@@ -1,0 +1,134 @@
+"""Grading spec: exercise 1, making XOR linearly separable with a feature map.
+
+Graded names: ``phi(X)``, ``classify(X, w, b)``, ``w``, ``b``, ``margin(w, b)``.
+Hidden checks (inputs drawn from the grader's per-run seed):
+
+* phi: 4 random batches (B in 1..9, entries N(0, 2^2)) -> (B, 3) columns x1, x2, x1*x2;
+  rtol 1e-9.  Partial credit per batch.
+* classify: 4 random (w, b, X) -> I[phi(x) . w + b > 0] as (B,) 0/1; exact.
+* weights: the grader applies the lecture's feature map to the four XOR points itself and
+  checks each point's side of the hyperplane (|w . phi + b| must exceed 1e-9): 1/4 per point.
+* margin: 5 random (w, b) -> min_i (2 t_i - 1)(w . phi(x_i) + b) / ||w||; rtol 1e-6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograde.spec import Check, Plan, Request, Verdict, compare, failure_text, fraction_passed
+
+EXERCISE = "01-xor-feature-map"
+TITLE = "Exercise 1: XOR with a feature map"
+NOTEBOOK = "student.ipynb"
+QUESTIONS = {
+    "q1": "feature map phi",
+    "q2": "linear classifier on the features",
+    "q3": "weights that separate XOR",
+    "q4": "verify: the margin",
+}
+GRADED_NAMES = ["phi", "classify", "w", "b", "margin"]
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_T = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def ref_phi(X: np.ndarray) -> np.ndarray:
+    return np.column_stack([X[:, 0], X[:, 1], X[:, 0] * X[:, 1]])
+
+
+def ref_classify(X, w, b):
+    return (ref_phi(X) @ w + b > 0).astype(float)
+
+
+def ref_margin(w, b):
+    s = (2 * XOR_T - 1) * (ref_phi(XOR_X) @ w + b)
+    return float(np.min(s) / np.linalg.norm(w))
+
+
+def build(rng: np.random.Generator) -> Plan:
+    reqs: list[Request] = []
+    checks: list[Check] = []
+
+    phi_cases = []
+    for i in range(4):
+        X = rng.normal(0, 2, size=(int(rng.integers(1, 10)), 2))
+        reqs.append(Request(f"phi{i}", "phi", "call", (X,)))
+        phi_cases.append((f"phi{i}", ref_phi(X)))
+
+    def judge_phi(out):
+        return fraction_passed([compare("phi(X)", out[k], r, rtol=1e-9) for k, r in phi_cases])
+
+    checks.append(
+        Check("phi on random batches", "q1", 2, "phi(X) on 4 random batches, rtol 1e-9", judge_phi)
+    )
+
+    cls_cases = []
+    for i in range(4):
+        X = rng.normal(0, 2, size=(int(rng.integers(3, 12)), 2))
+        w = rng.normal(size=3)
+        b = float(rng.normal())
+        reqs.append(Request(f"cls{i}", "classify", "call", (X, w, b)))
+        cls_cases.append((f"cls{i}", ref_classify(X, w, b)))
+
+    def judge_cls(out):
+        return fraction_passed(
+            [compare("classify(X, w, b)", out[k], r, rtol=0, atol=0) for k, r in cls_cases]
+        )
+
+    checks.append(
+        Check("classify on random weights", "q2", 2, "4 random (w, b, X); exact 0/1", judge_cls)
+    )
+
+    reqs.append(Request("w", "w", "value"))
+    reqs.append(Request("b", "b", "value"))
+
+    def judge_weights(out):
+        for name in ("w", "b"):
+            fail = failure_text(name, out[name])
+            if fail:
+                return Verdict(0, fail)
+        try:
+            w = np.asarray(out["w"], dtype=float).reshape(-1)
+            b = np.asarray(out["b"], dtype=float).reshape(-1)
+        except (ValueError, TypeError):
+            return Verdict(0, "`w` and `b` must be numbers / arrays of numbers.")
+        if w.shape != (3,) or b.shape != (1,):
+            return Verdict(0, f"`w` needs 3 entries and `b` one; got {w.size} and {b.size}.")
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            return Verdict(0, "`w` or `b` contains NaN or infinity.")
+        z = ref_phi(XOR_X) @ w + b[0]
+        ok = ((z > 1e-9) & (XOR_T == 1)) | ((z < -1e-9) & (XOR_T == 0))
+        if ok.all():
+            return Verdict(1, "all four XOR points are on the correct side.")
+        bad = [f"({int(x[0])}, {int(x[1])})" for x, k in zip(XOR_X, ok, strict=True) if not k]
+        return Verdict(
+            ok.mean(),
+            f"{ok.sum()} of 4 points correct; wrong (or on the boundary): {', '.join(bad)}.",
+        )
+
+    checks.append(
+        Check(
+            "w, b separate XOR",
+            "q3",
+            3,
+            "the grader's phi on the 4 XOR points, strict side (|z| > 1e-9), 1/4 per point",
+            judge_weights,
+        )
+    )
+
+    m_cases = []
+    for i in range(5):
+        w = rng.normal(size=3)
+        b = float(rng.normal())
+        reqs.append(Request(f"margin{i}", "margin", "call", (w, b)))
+        m_cases.append((f"margin{i}", np.array(ref_margin(w, b))))
+
+    def judge_margin(out):
+        return fraction_passed(
+            [compare("margin(w, b)", out[k], r, rtol=1e-6, squeeze=True) for k, r in m_cases]
+        )
+
+    checks.append(
+        Check("margin on random weights", "q4", 2, "5 random (w, b), rtol 1e-6", judge_margin)
+    )
+    return Plan(reqs, checks)
