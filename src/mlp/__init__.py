@@ -5,6 +5,7 @@ lecture (``z = W x + b``); a minibatch ``X`` has shape ``(B, N)``, one example p
 error signals use the lecture's bar notation (``y_bar``, ``z_bar``, ``W_bar``...).
 """
 
+from mlp import graph
 from mlp.activations import (
     ACTIVATIONS,
     get_activation,
@@ -47,6 +48,13 @@ from mlp.losses import (
     squared_error_grad,
 )
 from mlp.network import MLP
+from mlp.plots import (
+    draw_network,
+    plot_activation,
+    plot_decision_regions,
+    plot_history,
+    plot_linear_classifier,
+)
 from mlp.train import History, evaluate, sgd, train_step
 
 __version__ = "0.1.0"
@@ -97,4 +105,10 @@ __all__ = [
     "train_test_split",
     "verdict",
     "write_idx",
+    "draw_network",
+    "plot_activation",
+    "plot_decision_regions",
+    "plot_history",
+    "plot_linear_classifier",
+    "graph",
 ]

@@ -1,0 +1,555 @@
+"""A scalar computation graph with backpropagation, small enough to read in one sitting.
+
+Every :class:`Node` holds a ``value`` (computed in the forward pass) and a ``bar``, the
+lecture's error signal ``bar(v) = dL/dv`` (filled in by :func:`backward`). Each operation
+below computes its forward value and records its *local derivatives*
+``d(out)/d(parent)`` right next to it. :func:`backward` then applies the multivariate chain
+rule in reverse topological order.
+
+Example: the lecture's logistic least-squares model ``z = wx + b``, ``y = sigma(z)``,
+``L = 1/2 (y - t)^2``:
+
+>>> w, b, x, t = Node(2.0, name="w"), Node(-1.0, name="b"), Node(1.5, name="x"), Node(1.0, name="t")
+>>> z = (w * x + b).named("z")
+>>> y = sigmoid(z).named("y")
+>>> L = (0.5 * square(y - t)).named("L")
+>>> backward(L)
+>>> round(w.bar, 6)  # (sigma(wx+b) - t) sigma'(wx+b) x
+-0.018773
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Node",
+    "Step",
+    "backward",
+    "cos",
+    "draw_graph",
+    "exp",
+    "lecture_fxy_graph",
+    "log",
+    "logistic_least_squares_graph",
+    "relu",
+    "sigmoid",
+    "sin",
+    "square",
+    "tanh",
+    "topological_order",
+    "trace_backward",
+]
+
+
+class Node:
+    """A scalar in a computation graph.
+
+    Parameters
+    ----------
+    value
+        The number this node holds.
+    parents
+        The nodes it is computed from (empty for an input).
+    op
+        The operation's symbol, e.g. ``"*"`` or ``"exp"`` (``""`` for an input,
+        ``"const"`` for a constant that came from a Python number).
+    name
+        A label for printing and drawing, e.g. ``"z"``.
+    local
+        The local derivatives ``d(self)/d(parent)``, one per parent, at the current values.
+    rules
+        The same derivatives as formulas (strings), for teaching displays.
+
+    Attributes
+    ----------
+    bar : float
+        ``dL/d(self)`` after :func:`backward` (0 before).
+    """
+
+    __array_ufunc__ = None  # numpy scalars defer to Node's operators (np.float64(2) * node)
+
+    def __init__(
+        self,
+        value: float,
+        parents: tuple[Node, ...] = (),
+        op: str = "",
+        name: str = "",
+        local: tuple[float, ...] = (),
+        rules: tuple[str, ...] = (),
+    ) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            and not hasattr(value, "__float__")
+        ):
+            raise TypeError(f"value must be a number, got {value!r}")
+        if len(local) != len(parents):
+            raise ValueError(f"need one local derivative per parent: {len(parents)} parents")
+        self.value = float(value)
+        self.bar = 0.0
+        self.parents = tuple(parents)
+        self.op = op
+        self.name = name
+        self.local = tuple(float(v) for v in local)
+        self.rules = tuple(rules) if rules else tuple("" for _ in parents)
+
+    def named(self, name: str) -> Node:
+        """Set the node's name and return the node (for chaining)."""
+        self.name = name
+        return self
+
+    def __repr__(self) -> str:
+        label = self.name or (self.op if self.op else "input")
+        return f"Node({label}: value={self.value:.6g}, bar={self.bar:.6g})"
+
+    # ---- operators: forward value and local derivatives side by side -------------------
+
+    def __add__(self, other: object) -> Node:
+        a, b = self, _node(other)
+        # v = a + b;   dv/da = 1,  dv/db = 1
+        return Node(a.value + b.value, (a, b), "+", local=(1.0, 1.0), rules=("1", "1"))
+
+    def __radd__(self, other: object) -> Node:
+        return _node(other) + self
+
+    def __sub__(self, other: object) -> Node:
+        a, b = self, _node(other)
+        # v = a - b;   dv/da = 1,  dv/db = -1
+        return Node(a.value - b.value, (a, b), "-", local=(1.0, -1.0), rules=("1", "-1"))
+
+    def __rsub__(self, other: object) -> Node:
+        return _node(other) - self
+
+    def __mul__(self, other: object) -> Node:
+        a, b = self, _node(other)
+        # v = a b;     dv/da = b,  dv/db = a
+        return Node(
+            a.value * b.value,
+            (a, b),
+            "*",
+            local=(b.value, a.value),
+            rules=(_lab(b), _lab(a)),
+        )
+
+    def __rmul__(self, other: object) -> Node:
+        return _node(other) * self
+
+    def __truediv__(self, other: object) -> Node:
+        a, b = self, _node(other)
+        if b.value == 0:
+            raise ZeroDivisionError(f"division by {_lab(b)} = 0")
+        # v = a / b;   dv/da = 1/b,  dv/db = -a/b^2
+        return Node(
+            a.value / b.value,
+            (a, b),
+            "/",
+            local=(1.0 / b.value, -a.value / b.value**2),
+            rules=(f"1/{_lab(b)}", f"-{_lab(a)}/{_lab(b)}^2"),
+        )
+
+    def __rtruediv__(self, other: object) -> Node:
+        return _node(other) / self
+
+    def __pow__(self, p: object) -> Node:
+        if isinstance(p, Node) or isinstance(p, bool) or not isinstance(p, int | float):
+            raise TypeError(f"the exponent must be a Python number, got {p!r}")
+        a = self
+        # v = a^p;     dv/da = p a^(p-1)
+        return Node(
+            a.value**p,
+            (a,),
+            f"**{p:g}",
+            local=(p * a.value ** (p - 1),),
+            rules=(f"{p:g} {_lab(a)}^{p - 1:g}",),
+        )
+
+    def __neg__(self) -> Node:
+        # v = -a;      dv/da = -1
+        return Node(-self.value, (self,), "neg", local=(-1.0,), rules=("-1",))
+
+
+def _node(x: object) -> Node:
+    if isinstance(x, Node):
+        return x
+    if isinstance(x, bool) or not isinstance(x, int | float) and not hasattr(x, "__float__"):
+        raise TypeError(f"cannot use {x!r} in a computation graph: need a Node or a number")
+    return Node(float(x), op="const", name=f"{float(x):g}")
+
+
+def _lab(n: Node) -> str:
+    return n.name or (f"{n.value:g}" if n.op == "const" else "v")
+
+
+# ---- functions: forward value and local derivative side by side --------------------------
+
+
+def exp(a: object) -> Node:
+    """``v = e^a``; ``dv/da = e^a``."""
+    a = _node(a)
+    v = math.exp(a.value)
+    return Node(v, (a,), "exp", local=(v,), rules=(f"exp({_lab(a)})",))
+
+
+def log(a: object) -> Node:
+    """``v = log a``; ``dv/da = 1/a`` (``a > 0``)."""
+    a = _node(a)
+    if a.value <= 0:
+        raise ValueError(f"log needs a positive argument, {_lab(a)} = {a.value}")
+    return Node(math.log(a.value), (a,), "log", local=(1.0 / a.value,), rules=(f"1/{_lab(a)}",))
+
+
+def sin(a: object) -> Node:
+    """``v = sin a``; ``dv/da = cos a``."""
+    a = _node(a)
+    return Node(
+        math.sin(a.value), (a,), "sin", local=(math.cos(a.value),), rules=(f"cos({_lab(a)})",)
+    )
+
+
+def cos(a: object) -> Node:
+    """``v = cos a``; ``dv/da = -sin a``."""
+    a = _node(a)
+    return Node(
+        math.cos(a.value), (a,), "cos", local=(-math.sin(a.value),), rules=(f"-sin({_lab(a)})",)
+    )
+
+
+def sigmoid(a: object) -> Node:
+    """``v = sigma(a) = 1/(1+e^-a)``; ``dv/da = sigma(a)(1 - sigma(a))``."""
+    a = _node(a)
+    z = a.value
+    s = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+    return Node(
+        s, (a,), "sigmoid", local=(s * (1.0 - s),), rules=(f"σ({_lab(a)})(1-σ({_lab(a)}))",)
+    )
+
+
+def tanh(a: object) -> Node:
+    """``v = tanh a``; ``dv/da = 1 - tanh(a)^2``."""
+    a = _node(a)
+    v = math.tanh(a.value)
+    return Node(v, (a,), "tanh", local=(1.0 - v * v,), rules=(f"1-tanh({_lab(a)})^2",))
+
+
+def relu(a: object) -> Node:
+    """``v = max(0, a)``; ``dv/da = 1 if a > 0 else 0``."""
+    a = _node(a)
+    return Node(
+        max(0.0, a.value), (a,), "relu", local=(1.0 if a.value > 0 else 0.0,), rules=("I[a>0]",)
+    )
+
+
+def square(a: object) -> Node:
+    """``v = a^2``; ``dv/da = 2a``."""
+    a = _node(a)
+    return Node(a.value**2, (a,), "square", local=(2.0 * a.value,), rules=(f"2 {_lab(a)}",))
+
+
+# ---- backpropagation -------------------------------------------------------------------
+
+
+def topological_order(output: Node) -> list[Node]:
+    """Every node the output depends on, parents before children (the output last)."""
+    if not isinstance(output, Node):
+        raise TypeError(f"output must be a Node, got {type(output).__name__}")
+    order: list[Node] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(output, False)]
+    while stack:  # iterative depth-first search, so deep graphs do not hit the recursion limit
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for p in reversed(node.parents):
+            if id(p) not in seen:
+                stack.append((p, False))
+    return order
+
+
+def backward(output: Node) -> None:
+    """Fill in ``bar = d output / d node`` for every node the output depends on.
+
+    Multivariate chain rule: if ``v`` feeds children ``c_1, ..., c_k`` then
+
+    ``bar(v) = sum_i bar(c_i) * d c_i / d v``,
+
+    so the nodes are visited in reverse topological order (every child before its
+    parents), starting from ``bar(output) = 1``, and each child *adds* its term
+    ``bar(child) * local`` to the parent's bar (``+=``: the sum at forks). Earlier bars are
+    reset to 0 first.
+    """
+    trace_backward(output, _record=False)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of :func:`trace_backward`.
+
+    ``kind == "visit"``: the backward pass reaches ``node``, whose ``bar`` is now final.
+    ``kind == "add"``: the chain-rule term ``contribution = node_bar * local`` is added to
+    ``parent``'s bar, which becomes ``parent_bar``.
+    """
+
+    kind: str
+    node: str
+    node_bar: float
+    parent: str | None = None
+    local: float | None = None
+    rule: str = ""
+    contribution: float | None = None
+    parent_bar: float | None = None
+
+    @property
+    def text(self) -> str:
+        """The step in words, in the lecture's bar notation."""
+        if self.kind == "visit":
+            return f"visit {self.node}: bar({self.node}) = {self.node_bar:.6g}"
+        rule = f" [= {self.rule}]" if self.rule else ""
+        return (
+            f"bar({self.parent}) += bar({self.node}) * d{self.node}/d{self.parent}{rule}"
+            f" = {self.node_bar:.6g} * {self.local:.6g} = {self.contribution:.6g}"
+            f"  ->  bar({self.parent}) = {self.parent_bar:.6g}"
+        )
+
+
+def node_labels(output: Node) -> dict[int, str]:
+    """A label for every node: its name, or ``v1, v2, ...`` in topological order."""
+    labels: dict[int, str] = {}
+    k = 0
+    for n in topological_order(output):
+        if n.name:
+            labels[id(n)] = n.name
+        else:
+            k += 1
+            labels[id(n)] = f"v{k}"
+    return labels
+
+
+def trace_backward(output: Node, *, _record: bool = True) -> list[Step]:
+    """Run :func:`backward` and record every step, in order.
+
+    Returns
+    -------
+    list of Step
+        For each node in reverse topological order, a ``"visit"`` step, followed by one
+        ``"add"`` step per parent (constants from Python numbers are skipped in the record,
+        though their bars are computed). The chapter on backprop steps through this list.
+    """
+    order = topological_order(output)
+    labels = node_labels(output) if _record else {}
+    for n in order:
+        n.bar = 0.0
+    output.bar = 1.0
+    steps: list[Step] = []
+    for n in reversed(order):
+        if _record and n.op != "const":
+            steps.append(Step("visit", labels[id(n)], n.bar))
+        for p, local, rule in zip(n.parents, n.local, n.rules, strict=True):
+            term = n.bar * local
+            p.bar += term  # sum over children: the multivariate chain rule
+            if _record and p.op != "const":
+                steps.append(
+                    Step(
+                        "add",
+                        labels[id(n)],
+                        n.bar,
+                        parent=labels[id(p)],
+                        local=local,
+                        rule=rule,
+                        contribution=term,
+                        parent_bar=p.bar,
+                    )
+                )
+    return steps
+
+
+# ---- the lecture's examples --------------------------------------------------------------
+
+
+def logistic_least_squares_graph(
+    w: float, b: float, x: float, t: float
+) -> tuple[Node, dict[str, Node]]:
+    """The lecture's univariate logistic least-squares model as a graph.
+
+    ``z = w x + b``, ``y = sigma(z)``, ``L = 1/2 (y - t)^2``. After ``backward(L)``,
+    ``w.bar = (sigma(wx+b) - t) sigma'(wx+b) x`` and ``b.bar = (sigma(wx+b) - t) sigma'(wx+b)``.
+
+    Returns
+    -------
+    L : Node
+        The loss.
+    nodes : dict
+        The named nodes ``w, b, x, t, wx, z, y, y-t, (y-t)^2, L``.
+    """
+    wn, bn, xn, tn = (Node(v, name=k) for k, v in (("w", w), ("b", b), ("x", x), ("t", t)))
+    wx = (wn * xn).named("wx")
+    z = (wx + bn).named("z")
+    y = sigmoid(z).named("y")
+    d = (y - tn).named("y-t")
+    sq = square(d).named("(y-t)^2")
+    L = (0.5 * sq).named("L")
+    nodes = {"w": wn, "b": bn, "x": xn, "t": tn, "wx": wx, "z": z, "y": y, "y-t": d}
+    return L, nodes | {"(y-t)^2": sq, "L": L}
+
+
+def lecture_fxy_graph(t: float) -> tuple[Node, dict[str, Node]]:
+    """The lecture's multivariate chain-rule example as a graph.
+
+    ``x = cos t``, ``y = t^2``, ``f = y + e^{xy}``. After ``backward(f)``,
+    ``t.bar = df/dt = y e^{xy} (-sin t) + (1 + x e^{xy}) 2t``: ``t`` forks into ``x`` and
+    ``y``, and its bar is the sum of the two paths' terms.
+
+    Returns
+    -------
+    f : Node
+        The output.
+    nodes : dict
+        The named nodes ``t, x, y, xy, exp(xy), f``.
+    """
+    tn = Node(t, name="t")
+    x = cos(tn).named("x")
+    y = (tn**2).named("y")
+    xy = (x * y).named("xy")
+    e = exp(xy).named("exp(xy)")
+    f = (y + e).named("f")
+    return f, {"t": tn, "x": x, "y": y, "xy": xy, "exp(xy)": e, "f": f}
+
+
+# ---- drawing -----------------------------------------------------------------------------
+
+
+def draw_graph(
+    output: Node,
+    ax: Any = None,
+    show_bar: bool = True,
+    highlight: Node | str | Iterable[Node | str] | None = None,
+    show_constants: bool = False,
+    title: str | None = None,
+) -> Any:
+    """Draw the computation graph of ``output`` with matplotlib (no graphviz).
+
+    Nodes are placed in columns by depth (longest path from an input; each input sits just
+    before its first consumer), inputs on the left and the output on the right; each shows
+    its name, value and (optionally) bar.
+
+    Parameters
+    ----------
+    output
+        The graph's output node.
+    ax
+        A matplotlib Axes; a new figure is made if None.
+    show_bar
+        Also print each node's ``bar``.
+    highlight
+        Node(s) or name(s) to draw in a highlight colour (e.g. the current step).
+    show_constants
+        Also draw constants that came from Python numbers (e.g. the 0.5 in ``0.5 * d``).
+    title
+        The Axes title (default: "Computation graph").
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    order = topological_order(output)
+    labels = node_labels(output)
+    shown = [n for n in order if show_constants or n.op != "const"]
+    shown_ids = {id(n) for n in shown}
+    depth: dict[int, int] = {}
+    for n in order:
+        ps = [depth[id(p)] for p in n.parents if id(p) in shown_ids]
+        depth[id(n)] = 1 + max(ps) if ps else 0
+    # move each input right next to its first consumer (e.g. t next to y - t)
+    child_depths: dict[int, list[int]] = {}
+    for n in shown:
+        for p in n.parents:
+            child_depths.setdefault(id(p), []).append(depth[id(n)])
+    for n in shown:
+        if not n.parents and id(n) in child_depths:
+            depth[id(n)] = min(child_depths[id(n)]) - 1
+    cols: dict[int, list[Node]] = {}
+    for n in shown:
+        cols.setdefault(depth[id(n)], []).append(n)
+    pos: dict[int, tuple[float, float]] = {}
+    for d, nodes in cols.items():
+        for i, n in enumerate(nodes):
+            pos[id(n)] = (float(d), (len(nodes) - 1) / 2.0 - i)
+    hl: set[int] = set()
+    hl_names: set[str] = set()
+    if highlight is not None:
+        items = [highlight] if isinstance(highlight, Node | str) else list(highlight)
+        for h in items:
+            if isinstance(h, Node):
+                hl.add(id(h))
+            else:
+                hl_names.add(h)
+    if ax is None:
+        ncol = max(cols) + 1
+        nrow = max(len(v) for v in cols.values())
+        _, ax = plt.subplots(
+            figsize=(max(4.0, 2.0 * ncol), max(2.8, 1.4 * nrow + 1.0)), layout="constrained"
+        )
+    # font size so the longest label fits its box (box width = 0.54 of a column)
+    ncols = max(cols) + 1
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    box_pt = 0.54 * width_pt / (ncols + 0.0)
+    longest = max(len(labels[id(n)]) for n in shown)
+    longest = max(longest, 10 if show_bar else 6)
+    fontsize = float(min(9.0, max(5.0, box_pt / (0.62 * longest))))
+    for n in shown:
+        x1, y1 = pos[id(n)]
+        for p in n.parents:
+            if id(p) not in pos:
+                continue
+            x0, y0 = pos[id(p)]
+            ax.annotate(
+                "",
+                xy=(x1 - 0.28, y1),
+                xytext=(x0 + 0.28, y0),
+                arrowprops={"arrowstyle": "->", "color": "0.4", "lw": 1.2},
+            )
+    for n in shown:
+        x, y = pos[id(n)]
+        lab = labels[id(n)]
+        is_hl = id(n) in hl or lab in hl_names
+        text = f"{lab}\n{n.value:.4g}"
+        if show_bar:
+            text += f"\nbar {n.bar:.3g}"
+        face = "#ffd166" if is_hl else ("#d9ecff" if not n.parents else "#eeeeee")
+        box = FancyBboxPatch(
+            (x - 0.27, y - 0.3),
+            0.54,
+            0.6,
+            boxstyle="round,pad=0.02",
+            facecolor=face,
+            edgecolor="#c1121f" if is_hl else "0.3",
+            lw=2 if is_hl else 1,
+        )
+        ax.add_patch(box)
+        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+        if n.op and n.op != "const":
+            ax.text(
+                x, y + 0.36, n.op, ha="center", va="bottom", fontsize=fontsize - 1, color="0.35"
+            )
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.7)
+    ax.set_xticks(sorted(set(xs)))
+    ax.set_xticklabels([f"{int(d)}" for d in sorted(set(xs))])
+    ax.set_yticks([])
+    ax.set_xlabel("depth in the graph (inputs left, output right)")
+    ax.set_ylabel("nodes")
+    ax.set_title(title or ("Computation graph" + (" with error signals" if show_bar else "")))
+    return ax
