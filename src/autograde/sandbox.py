@@ -140,6 +140,29 @@ def _bwrap_mounts() -> list[str]:
     return args
 
 
+@functools.cache
+def _mpl_cache() -> Path | None:
+    """Build matplotlib's font cache once per grading process (else every child rebuilds it,
+    about a second each).  Returns the cache file, or None if matplotlib is unavailable."""
+    import atexit
+
+    d = Path(tempfile.mkdtemp(prefix="autograde-mpl-"))
+    atexit.register(shutil.rmtree, d, True)
+    env = {"MPLCONFIGDIR": str(d), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}
+    try:
+        subprocess.run(
+            [sys.executable, "-I", "-c", "import matplotlib.font_manager"],
+            env=env,
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = sorted(d.glob("fontlist-*.json"))
+    return files[0] if files else None
+
+
 def _child_env(mode: str) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
@@ -210,6 +233,10 @@ def run_submission(
                 "--ro-bind", str(CHILD_SCRIPT), "/grader/child.py",
                 "--chdir", "/submission", "--clearenv",
             ]  # fmt: skip
+            font_cache = _mpl_cache()
+            if font_cache is not None:
+                cmd += ["--dir", "/tmp/mpl", "--ro-bind", str(font_cache),
+                        f"/tmp/mpl/{font_cache.name}"]  # fmt: skip
             for k, v in env.items():
                 cmd += ["--setenv", k, v]
             cmd += [
@@ -223,6 +250,9 @@ def run_submission(
             work = tmp / "work"
             work.mkdir()
             (work / "mpl").mkdir()
+            font_cache = _mpl_cache()
+            if font_cache is not None:
+                shutil.copyfile(font_cache, work / "mpl" / font_cache.name)
             shutil.copyfile(notebook, work / "submission.ipynb")
             shutil.copyfile(CHILD_SCRIPT, tmp / "child.py")
             env = {**env, "HOME": str(work), "MPLCONFIGDIR": str(work / "mpl")}
