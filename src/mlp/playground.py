@@ -675,7 +675,11 @@ class Playground:
                 self._act_fns,
                 strict=True,
             ):
-                h = f(h @ W.T + b)  # h^(l) = f(W^(l) h^(l-1) + b^(l)), one point per row
+                # h^(l) = f(W^(l) h^(l-1) + b^(l)), one point per row; a diverged network's
+                # overflow is clipped to huge finite values, so it can still be drawn
+                with np.errstate(over="ignore", invalid="ignore"):
+                    z = h @ W.T + b
+                h = f(np.nan_to_num(z, nan=0.0, posinf=1e300, neginf=-1e300))
                 outs.append(h)
             chunks.append(outs)
         return [np.concatenate([c[i] for c in chunks]) for i in range(len(chunks[0]))]
