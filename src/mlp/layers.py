@@ -200,7 +200,9 @@ class Linear:
 
 def _sigmoid_fast(z: Array) -> Array:
     # exp form, overflow free: e = exp(-|z|) <= 1, sigma = 1/(1+e) for z >= 0, e/(1+e) else
-    e = np.exp(-np.abs(z))
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
     num = np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False)
     e += 1.0
     return np.divide(num, e, out=num)

@@ -141,12 +141,15 @@ def _check_int(name: str, v: object) -> int:
     return int(v)
 
 
-def _update(net: MLP, lr: float, l2: float) -> None:
+def _update(net: MLP, lr: float, l2: float, bufs: list[Array] | None = None) -> None:
     # W <- W - lr * (W_bar + l2 W);  b <- b - lr * b_bar   (in place: params() stay live)
-    for lin in net.linears:
+    for i, lin in enumerate(net.linears):
         if l2:
             lin.W_bar += l2 * lin.W
-        lin.W -= lr * lin.W_bar
+        if bufs is None:
+            lin.W -= lr * lin.W_bar
+        else:  # reuse a scratch array instead of allocating lr * W_bar every step
+            lin.W -= np.multiply(lin.W_bar, lr, out=bufs[i])
         lin.b -= lr * lin.b_bar
 
 
@@ -309,6 +312,7 @@ def sgd(
     rng = np.random.default_rng(seed)
     hist = History()
     bar = _progress_bar(epochs) if progress else None
+    bufs = [np.empty_like(lin.W) for lin in net.linears]
     for e in range(1, epochs + 1):
         order = rng.permutation(n)
         total, correct = 0.0, 0
@@ -326,7 +330,7 @@ def sgd(
                         f"try a smaller learning rate (lr={lr})"
                     )
                 net._backward(y_bar, need_x_bar=False)
-                _update(net, lr, l2)
+                _update(net, lr, l2, bufs)
                 total += value * idx.shape[0]
                 correct += c
         hist.epoch.append(e)
