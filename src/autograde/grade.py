@@ -138,10 +138,11 @@ def judge(spec, plan: Plan, student: str, run: RunResult | None, error: str | No
         except Exception as e:  # noqa: BLE001 - a bad answer must never stop the run
             v = Verdict(0.0, f"could not judge this answer ({type(e).__name__}).")
             notes.append(f"[grader] check {c.name}: {type(e).__name__}: {e}")
-        score = round(c.points * v.fraction, 4)
-        checks.append((c.name, c.question, score, c.points, v.message))
-        questions[c.question] = round(questions[c.question] + score, 4)
+        score = c.points * v.fraction
+        checks.append((c.name, c.question, round(score, 6), c.points, v.message))
+        questions[c.question] += score
     total = round(sum(questions.values()), 4)
+    questions = {q: round(s, 4) for q, s in questions.items()}
     return Graded(
         student=student,
         checks=checks,

@@ -166,8 +166,10 @@ def compare(
     tol = atol + rtol * np.abs(ref)
     if np.all(err <= tol):
         return None
-    worst = float(np.max(err - tol))
-    return f"`{name}` is wrong: largest error beyond the tolerance is {worst:.2e}."
+    n_bad = int(np.sum(err > tol))
+    rel = float(np.linalg.norm(arr - ref) / max(float(np.linalg.norm(ref)), 1e-300))
+    where = f"{n_bad} of {err.size} entries" if err.size > 1 else "the value"
+    return f"`{name}` is wrong: {where} off, relative error {rel:.1e}."
 
 
 def fraction_passed(messages: Sequence[str | None]) -> Verdict:

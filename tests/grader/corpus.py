@@ -1,0 +1,468 @@
+"""A corpus of submissions for the grader's tests: honest answers, wrong answers, attacks.
+
+Each entry is built from an exercise's committed solution or student notebook, so the
+corpus follows the exercises when they change.  ``python tests/grader/corpus.py OUT`` writes
+the corpus as notebooks to look at or to grade by hand:
+``python -m autograde grade 04 OUT/04-backprop-mlp --out /tmp/grades``.
+
+An entry is ``Entry(exercise, name, build, expect)`` where ``expect`` says what the grader
+must give: exact points per question (``points``), an upper bound (``max_total``), a status,
+and text that must appear in the feedback.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISES = ROOT / "exercises"
+
+
+@dataclasses.dataclass
+class Entry:
+    exercise: str
+    name: str
+    build: Callable[[], str | bytes]
+    total: float | None = None  # exact expected total
+    max_total: float | None = None  # upper bound (attacks: no undeserved points)
+    points: dict[str, float] | None = None  # exact per question
+    status: str | None = None
+    feedback: tuple[str, ...] = ()  # substrings the feedback must contain
+    needs_bwrap: bool = False
+
+
+def _nb(exercise: str, which: str) -> nbformat.NotebookNode:
+    return nbformat.read(EXERCISES / exercise / f"{which}.ipynb", as_version=4)
+
+
+def _text(nb) -> str:
+    return nbformat.writes(nb)
+
+
+def _cell(nb, cid):
+    for c in nb.cells:
+        if c.get("id") == cid:
+            return c
+    raise KeyError(cid)
+
+
+def replace(exercise, which, edits: dict[str, str], append: tuple[str, ...] = ()):
+    """The notebook with the sources of cells (by id) replaced and code cells appended."""
+
+    def build():
+        nb = copy.deepcopy(_nb(exercise, which))
+        for cid, src in edits.items():
+            _cell(nb, cid).source = src
+        for i, src in enumerate(append):
+            nb.cells.append(new_code_cell(src, id=f"extra-{i}"))
+        return _text(nb)
+
+    return build
+
+
+def prepend(exercise, which, *srcs: str):
+    def build():
+        nb = copy.deepcopy(_nb(exercise, which))
+        nb.cells[0:0] = [new_code_cell(s, id=f"pre-{i}") for i, s in enumerate(srcs)]
+        return _text(nb)
+
+    return build
+
+
+def insert_after(exercise, which, cid: str, src: str):
+    def build():
+        nb = copy.deepcopy(_nb(exercise, which))
+        i = next(k for k, c in enumerate(nb.cells) if c.get("id") == cid)
+        nb.cells.insert(i + 1, new_code_cell(src, id="inserted"))
+        return _text(nb)
+
+    return build
+
+
+def raw(data: str | bytes):
+    return lambda: data
+
+
+E1, E2, E3, E4, E5 = (
+    "01-xor-feature-map",
+    "02-bump-networks",
+    "03-chain-rule",
+    "04-backprop-mlp",
+    "05-pattern-ab",
+)
+FULL = {E1: 9, E2: 9, E3: 9, E4: 8, E5: 5}
+
+# ---- honest wrong answers for exercise 4 ---------------------------------------------------
+
+BACKWARD = """
+def backward(X, T, W1, b1, W2, b2):
+    Z, Hid, Y = forward(X, W1, b1, W2, b2)
+    Y_bar = {y_bar}
+    W2_bar = Y_bar.T @ Hid
+    b2_bar = Y_bar.sum(axis=0)
+    H_bar = {h_bar}
+    Z_bar = {z_bar}
+    W1_bar = {w1_bar}
+    b1_bar = {b1_bar}
+    return W1_bar, b1_bar, W2_bar, b2_bar
+"""
+RIGHT = dict(
+    y_bar="(Y - T) / X.shape[0]",
+    h_bar="Y_bar @ W2",
+    z_bar="H_bar * sigmoid_prime(Z)",
+    w1_bar="Z_bar.T @ X",
+    b1_bar="Z_bar.sum(axis=0)",
+)
+
+
+def backward_with(**kw) -> str:
+    return BACKWARD.format(**{**RIGHT, **kw})
+
+
+# ---- attacks -------------------------------------------------------------------------------
+
+PATCH_NUMPY = """
+import numpy as np, numpy.testing, builtins
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)
+np.array_equal = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+np.testing.assert_array_equal = lambda *a, **k: None
+np.ndarray.__eq__ = None  # may fail: numpy types are immutable
+"""
+
+LIAR = """
+import numpy as np
+
+class Liar:
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __array__(self, *a, **k): return np.zeros(3)
+    def __float__(self): return 0.0
+    shape = (3, 3)
+
+class LiarArray(np.ndarray):
+    def __eq__(self, other): return np.ones(np.shape(other), dtype=bool)
+
+def forward(X, W1, b1, W2, b2):
+    return Liar(), Liar(), Liar()
+
+def squared_error(Y, T):
+    return Liar()
+
+def backward(X, T, W1, b1, W2, b2):
+    return tuple(np.zeros(p.shape).view(LiarArray) for p in (W1, b1, W2, b2))
+"""
+
+HOOKS = """
+import atexit, builtins, json, os, sys
+
+# IPython hooks (there is no IPython kernel in the grader: this cell just errors)
+try:
+    get_ipython().events.register("post_run_cell", lambda r: setattr(r, "error_in_exec", None))
+except NameError:
+    pass
+sys.excepthook = lambda *a: None
+atexit.register(lambda: print('{"event": "done", "score": 100}'))
+
+# hook the runner: pretend every answer is a perfect array, and write fake result lines on
+# every file descriptor that might be the results channel
+_real_dumps = json.dumps
+def fake_dumps(obj, *a, **k):
+    if isinstance(obj, dict) and obj.get("event") == "result":
+        obj = {"event": "result", "key": obj.get("key"), "value": {"__nd__": [1], "d": [0.0]}}
+    return _real_dumps(obj, *a, **k)
+json.dumps = fake_dumps
+for fd in range(3, 64):
+    try:
+        os.write(fd, b'{"event": "result", "key": "bwd0", "value": [1, 2, 3, 4]}\\n')
+    except OSError:
+        pass
+try:
+    import autograde  # not importable in the sandbox
+    autograde.spec.compare = lambda *a, **k: None
+except ImportError:
+    pass
+builtins.__import__ = builtins.__import__
+"""
+
+READ_FILES = r"""
+import glob, os
+found = []
+for pattern in ["/work/*/exercises/*/*", "/work/*/*/exercises/*/*", "/*/exercises/*/*",
+                "/root/*", "/tmp/*", "../*", "../../*", "/work/main/src/autograde/*",
+                "/work/main/tests/grader/*", "/proc/1/root/work/*/exercises/*/*"]:
+    try:
+        found += glob.glob(pattern)[:20]
+    except Exception:
+        pass
+print("ROOT", sorted(os.listdir("/")))
+print("HOME", os.environ.get("HOME"), "ENV", sorted(os.environ))
+print("FOUND", sorted(found))
+import json
+for path in found:
+    if path.endswith("solution.ipynb") and "04" in path:
+        nb = json.load(open(path))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]))
+try:
+    import urllib.request
+    urllib.request.urlopen("http://pypi.org", timeout=2)
+    print("NETWORK OK")
+except Exception as e:
+    print("NO NETWORK", type(e).__name__)
+"""
+
+STUBBORN_LOOP = """
+while True:
+    try:
+        while True:
+            pass
+    except BaseException:
+        pass
+"""
+
+MEMORY_BOMB = """
+import numpy as np
+chunks = []
+try:
+    while True:
+        chunks.append(np.empty(256 << 20, dtype=np.uint8))
+except MemoryError:
+    print("bomb stopped after", len(chunks), "chunks of 256 MB")
+big = np.ones(3 << 27)  # 3 GB, every page touched
+"""
+
+GIANT_OUTPUT = """
+import os, sys
+line = "spam " * 2000 + "\\n"
+for _ in range(20000):
+    sys.stdout.write(line)
+    sys.stderr.write(line)
+os.write(1, b"x" * (64 << 20))
+"""
+
+EXIT = "import sys\nsys.exit(3)\n"
+OS_EXIT = "import os\nos._exit(0)\n"
+
+HUGE_STORED_OUTPUT = None  # built in _huge_output()
+
+
+def _huge_output():
+    nb = copy.deepcopy(_nb(E4, "solution"))
+    blob = "0123456789" * 100_000  # 1 MB per output, 8 MB total
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.outputs = [nbformat.v4.new_output("stream", name="stdout", text=blob)]
+    return _text(nb)
+
+
+def entries() -> list[Entry]:
+    es: list[Entry] = []
+    for ex, full in FULL.items():
+        es.append(Entry(ex, "solution", replace(ex, "solution", {}), total=full, status="ok"))
+        es.append(
+            Entry(
+                ex,
+                "student-untouched",
+                replace(ex, "student", {}),
+                total=0,
+                status="ok",
+                feedback=("not implemented yet",) if ex in (E1, E3, E4) else ("not defined",),
+            )
+        )
+    # exercise 1: phi and classify right, weights for OR: (1, 1) misclassified -> 3 of 4 points
+    es.append(
+        Entry(
+            E1,
+            "weights-for-or",
+            replace(E1, "solution", {"q3-solution": "w = np.array([1.0, 1.0, 0.0])\nb = -0.5"}),
+            points={"q1": 2, "q2": 2, "q3": 2.25, "q4": 2},
+            feedback=("3 of 4 points correct", "(1, 1)"),
+        )
+    )
+    # exercise 2: ReLU bump with 8 units (half the units point), and a bad approximation
+    eight = (
+        "s = 0.01\nrelu_params = [(np.ones((8, 1)), np.tile([-(1 - s), -1.0, -2.0, -(2 + s)], 2)),"
+        " (np.array([[1, -1, -1, 1] * 2]) / (2 * s), np.zeros(1))]\n"
+        'relu_activations = ["relu", "identity"]'
+    )
+    es.append(
+        Entry(
+            E2,
+            "eight-units",
+            replace(E2, "solution", {"q2-solution": eight}),
+            points={"q1": 3, "q2": 2.5, "q3": 3},
+            feedback=("8 hidden units",),
+        )
+    )
+    wide = eight.replace("s = 0.01", "s = 0.25")  # ramps too wide: error 0.2 at the edge zone
+    es.append(Entry(E2, "wide-ramps", replace(E2, "solution", {"q2-solution": wide}),
+                    max_total=8, feedback=("sup error",)))  # fmt: skip
+    # exercise 3: missing sigma' in the logistic gradients; only one path in t_bar
+    es.append(
+        Entry(
+            E3,
+            "no-sigma-prime",
+            insert_after(
+                E3,
+                "solution",
+                "q1-solution",
+                "def logistic_ls_grads(w, b, x, t):\n    y = sigmoid(w * x + b)\n"
+                "    return (y - t) * x, (y - t)\n",
+            ),
+            points={"q1": 1, "q2": 5},
+            feedback=("missing the factor sigma'(z)",),
+        )
+    )
+    es.append(
+        Entry(
+            E3,
+            "one-path",
+            insert_after(
+                E3,
+                "solution",
+                "q2-solution",
+                "_fb = f_backward\ndef f_backward(t):\n    d = _fb(t)\n"
+                "    d['t_bar'] = d['x_bar'] * -np.sin(t)\n    return d\n",
+            ),
+            points={"q1": 4, "q2": 3},
+            feedback=("only the path through x",),
+        )
+    )
+    # exercise 4: the classic backprop mistakes
+    wrong = {
+        "missing-transpose": (dict(h_bar="Y_bar @ W2.T"), "missing transpose"),
+        "missing-sigma-prime": (dict(z_bar="H_bar"), "missing sigma'(z)"),
+        "sigma-prime-of-h": (dict(z_bar="H_bar * sigmoid_prime(Hid)"), "sigma' taken at h"),
+        "b-not-summed": (dict(b1_bar="Z_bar"), "not summing over the batch"),
+        "sign-error": (dict(y_bar="(T - Y) / X.shape[0]"), "sign error"),
+        "no-batch-mean": (dict(y_bar="(Y - T)"), "averaged over the batch"),
+        "w1-transposed": (dict(w1_bar="X.T @ Z_bar"), "transposed"),
+    }
+    # exact points that hold for every seed (the shapes always include B = 1, a square case
+    # and batches with B >= 2); None: only "less than full marks" is asserted
+    expected_points = {
+        "missing-transpose": None,  # crashes unless H == K: depends on the random shapes
+        "missing-sigma-prime": {"q1": 3, "q2": 2.5},  # W2_bar, b2_bar right; W1, b1 never
+        "sigma-prime-of-h": {"q1": 3, "q2": 2.5},
+        "b-not-summed": {"q1": 3, "q2": 4},  # b1_bar has the wrong shape, even for B = 1
+        "sign-error": {"q1": 3, "q2": 0},
+        "no-batch-mean": {"q1": 3, "q2": 5 / 6},  # right only for the batch of one
+        "w1-transposed": {"q1": 3, "q2": 3.5},
+    }
+    for name, (kw, text) in wrong.items():
+        es.append(
+            Entry(
+                E4,
+                name,
+                insert_after(E4, "solution", "q2-solution", backward_with(**kw)),
+                points=expected_points[name],
+                max_total=FULL[E4] - 0.5,
+                feedback=(text,),
+            )
+        )
+    # exercise 4: attacks on a notebook with wrong (zero) answers -- must score 0
+    zero_answers = (
+        "def forward(X, W1, b1, W2, b2):\n    return 0, 0, 0\n"
+        "def squared_error(Y, T):\n    return 0.0\n"
+        "def backward(X, T, W1, b1, W2, b2):\n    return 0, 0, 0, 0\n"
+    )
+    es += [
+        Entry(E4, "attack-patch-numpy",
+              replace(E4, "student", {}, append=(PATCH_NUMPY, zero_answers)), total=0),
+        Entry(E4, "attack-lying-eq", replace(E4, "student", {}, append=(LIAR,)), total=0,
+              feedback=("returned object of type Liar",)),
+        Entry(E4, "attack-hooks", replace(E4, "student", {}, append=(zero_answers, HOOKS)),
+              total=0),
+        Entry(E4, "attack-hooks-after-answers",  # hooks cannot turn wrong into right
+              replace(E4, "student", {}, append=(HOOKS, zero_answers)), total=0),
+        Entry(E4, "attack-deleted-tests", _without_tests(E4, "student"), total=0),
+        Entry(E4, "attack-edited-tests",
+              replace(E4, "student", {"q1-test": "assert True", "q2-test": "pass"}), total=0),
+        Entry(E4, "attack-read-solutions", replace(E4, "student", {}, append=(READ_FILES,)),
+              total=0, needs_bwrap=True),
+        Entry(E4, "attack-stubborn-loop", replace(E4, "solution", {}, append=(STUBBORN_LOOP,)),
+              total=0, status="timeout", feedback=("did not finish",)),
+        Entry(E4, "infinite-loop-cell",  # caught by the per-cell limit; the answers count
+              prepend(E4, "solution", "while True:\n    pass"), total=FULL[E4],
+              feedback=("timeout",)),
+        Entry(E4, "infinite-loop-in-backward",
+              insert_after(E4, "solution", "q2-solution",
+                           "def backward(X, T, W1, b1, W2, b2):\n    while True:\n        pass"),
+              points={"q1": 3, "q2": 0}, feedback=("did not finish within the time limit",)),
+        Entry(E4, "attack-sys-exit", prepend(E4, "solution", EXIT), total=FULL[E4],
+              feedback=("SystemExit",)),
+        Entry(E4, "attack-os-exit", prepend(E4, "student", OS_EXIT), total=0, status="crashed"),
+        Entry(E4, "attack-memory-bomb", prepend(E4, "student", MEMORY_BOMB), total=0,
+              feedback=("MemoryError",)),
+        Entry(E4, "memory-bomb-then-solution", prepend(E4, "solution", "x = bytearray(10**11)"),
+              total=FULL[E4], feedback=("MemoryError",)),
+        Entry(E4, "giant-output-solution", prepend(E4, "solution", GIANT_OUTPUT),
+              total=FULL[E4], status="ok"),
+        Entry(E4, "huge-stored-outputs", _huge_output, total=FULL[E4], status="ok"),
+        Entry(E4, "stderr-solution",
+              prepend(E4, "solution", "import sys\nprint('warning!', file=sys.stderr)"),
+              total=FULL[E4]),
+        Entry(E4, "not-json", raw(b"{\"cells\": [ this is not json"), total=0,
+              status="invalid notebook"),
+        Entry(E4, "not-a-notebook", raw('{"cells": 5}'), total=0, status="invalid notebook"),
+        Entry(E4, "empty-file", raw(b""), total=0, status="invalid notebook"),
+        Entry(E4, "missing-backward",
+              replace(E4, "solution", {"q2-solution": "def back_ward(X, T, W1, b1, W2, b2):\n"
+                                                      "    return None"}),
+              points={"q1": 3, "q2": 0}, feedback=("`backward` is not defined",)),
+        Entry(E4, "magics", prepend(E4, "solution", "%matplotlib inline\n!ls /", "%%timeit\n1"),
+              total=FULL[E4]),
+    ]  # fmt: skip
+    es += [
+        Entry(E1, "attack-patch-numpy", replace(E1, "student", {}, append=(PATCH_NUMPY,)), total=0),
+        Entry(E1, "attack-liar-weights", replace(E1, "student", {}, append=(
+            LIAR + "\nw = Liar()\nb = Liar()\nphi = classify = margin = lambda *a: Liar()",)),
+            total=0),
+        Entry(E5, "attack-liar-network", replace(E5, "student", {}, append=(
+            LIAR + "\nab_params = [(Liar(), Liar())]\nab_activations = Liar()",)), total=0),
+        Entry(E5, "linear-model", replace(E5, "solution", {"q1-solution":
+            "ab_params = [(np.ones((1, 16)), np.zeros(1))]\nab_activations = ['sigmoid']"}),
+            total=0),
+    ]  # fmt: skip
+    return es
+
+
+def _without_tests(exercise, which):
+    def build():
+        nb = copy.deepcopy(_nb(exercise, which))
+        nb.cells = [c for c in nb.cells if "test" not in c.get("metadata", {}).get("tags", [])]
+        return _text(nb)
+
+    return build
+
+
+def write(out: Path, only: str | None = None) -> dict[str, list[Entry]]:
+    """Write every entry to ``out/<exercise>/<name>.ipynb``; return the entries by exercise."""
+    by_ex: dict[str, list[Entry]] = {}
+    for e in entries():
+        if only and e.exercise != only:
+            continue
+        d = out / e.exercise
+        d.mkdir(parents=True, exist_ok=True)
+        data = e.build()
+        path = d / f"{e.name}.ipynb"
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data)
+        by_ex.setdefault(e.exercise, []).append(e)
+    return by_ex
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]))

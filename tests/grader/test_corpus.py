@@ -1,0 +1,162 @@
+"""Grade the corpus (tests/grader/corpus.py) and check every submission's score and reason.
+
+One grading run per exercise (parallel, 2 jobs, short limits so the attacks that run into a
+limit finish quickly); the tests then read the run's CSV, feedback, results.json and logs.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+
+import pytest
+
+from autograde.grade import grade_folder
+from autograde.sandbox import Limits, bwrap_works
+from tests.grader.corpus import FULL, entries, write
+
+LIMITS = Limits(wall_seconds=15, cpu_seconds=15, cell_seconds=3, call_seconds=2)
+SEED = 20240116
+ENTRIES = entries()
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """{exercise: (out_dir, {student: Graded})}, graded lazily once per exercise."""
+    cache = {}
+    root = tmp_path_factory.mktemp("corpus")
+    subs = write(root)
+
+    def get(exercise):
+        if exercise not in cache:
+            out = root / f"out-{exercise}"
+            res = grade_folder(
+                exercise, root / exercise, out, jobs=2, seed=SEED, limits=LIMITS, quiet=True
+            )
+            cache[exercise] = (out, {g.student: g for g in res})
+        return cache[exercise]
+
+    get.entries = subs
+    return get
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[f"{e.exercise[:2]}-{e.name}" for e in ENTRIES])
+def test_corpus_entry(graded, entry):
+    if entry.needs_bwrap and not bwrap_works():
+        pytest.skip("needs bubblewrap: without it a submission CAN read the solutions")
+    out, res = graded(entry.exercise)
+    g = res[entry.name]
+    feedback = (out / "feedback" / f"{entry.name}.md").read_text()
+    assert g.status != "grader error", g.stderr
+    if entry.total is not None:
+        assert g.total == pytest.approx(entry.total, abs=1e-3), feedback
+    if entry.max_total is not None:
+        assert g.total <= entry.max_total + 1e-9, feedback
+    if entry.points is not None:
+        for q, p in entry.points.items():
+            assert g.questions[q] == pytest.approx(p, abs=1e-3), feedback
+    if entry.status is not None:
+        assert g.status == entry.status, feedback
+    for text in entry.feedback:
+        assert text in feedback, feedback
+    # every submission finishes within its wall-clock limit (plus process start-up slack)
+    assert g.seconds <= LIMITS.wall_seconds + 10
+
+
+@pytest.mark.parametrize("exercise", sorted(FULL))
+def test_outputs_of_a_run(graded, exercise):
+    out, res = graded(exercise)
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert [r["student"] for r in rows] == sorted(res)
+    run = json.loads((out / "run.json").read_text())
+    assert run["seed"] == SEED and run["max_points"] == FULL[exercise]
+    for r in rows:
+        g = res[r["student"]]
+        assert float(r["total"]) == pytest.approx(g.total)
+        gs = json.loads((out / "gradescope" / r["student"] / "results.json").read_text())
+        assert set(gs) >= {"score", "tests"}
+        assert gs["score"] == pytest.approx(sum(t["score"] for t in gs["tests"]), abs=1e-3)
+        assert sum(t["max_score"] for t in gs["tests"]) == FULL[exercise]
+        for t in gs["tests"]:
+            assert set(t) >= {"name", "score", "max_score", "output"}
+            assert 0 <= t["score"] <= t["max_score"]
+
+
+def test_sandbox_hides_solutions_and_network(graded):
+    if not bwrap_works():
+        pytest.skip("needs bubblewrap")
+    out, _ = graded("04-backprop-mlp")
+    log = (out / "logs" / "attack-read-solutions.stdout.txt").read_text()
+    found = next(line for line in log.splitlines() if line.startswith("FOUND"))
+    assert "solution" not in found and "spec" not in found and "exercises" not in found
+    assert "NO NETWORK" in log
+
+
+def test_output_is_capped(graded):
+    out, res = graded("04-backprop-mlp")
+    assert (out / "logs" / "giant-output-solution.stdout.txt").stat().st_size <= 64 << 10
+    assert res["giant-output-solution"].total == FULL["04-backprop-mlp"]
+
+
+def test_feedback_reveals_no_reference_values(graded):
+    """Feedback quotes errors and shapes, never the hidden reference numbers."""
+    import numpy as np
+
+    from autograde.grade import find_exercise
+    from autograde.spec import load_spec
+
+    spec = load_spec(find_exercise("04") / "spec.py")
+    plan = spec.build(np.random.default_rng(SEED))
+    out, _ = graded("04-backprop-mlp")
+    text = "\n".join(p.read_text() for p in (out / "feedback").glob("*.md"))
+    # no reference value (forward outputs, gradients), printed to 3 decimals, appears
+    values = set()
+    for r in plan.requests:
+        if r.name == "backward":
+            refs = spec.ref_backward(*r.args)
+        elif r.name == "forward":
+            refs = spec.ref_forward(*r.args)
+        else:
+            continue
+        values |= {f"{v:.3f}" for a in refs for v in np.ravel(a) if abs(v) > 0.01}
+    assert values
+    leaked = [v for v in values if v in text]
+    assert not leaked
+
+
+def test_without_bwrap_degrades_with_a_warning(tmp_path, capsys):
+    write(tmp_path / "c", only="01-xor-feature-map")
+    sub = tmp_path / "subs"
+    sub.mkdir()
+    for name in ("solution", "student-untouched"):
+        (sub / f"{name}.ipynb").write_bytes(
+            (tmp_path / "c" / "01-xor-feature-map" / f"{name}.ipynb").read_bytes()
+        )
+    res = grade_folder(
+        "01",
+        sub,
+        tmp_path / "out",
+        sandbox="none",
+        seed=1,
+        limits=dataclasses.replace(LIMITS),
+        quiet=True,
+    )
+    assert {g.student: g.total for g in res} == {"solution": 9, "student-untouched": 0}
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["sandbox"] == "none" and "can read your files" in run["warning"]
+    assert "WARNING" in capsys.readouterr().err
+
+
+def test_solution_full_marks_for_another_seed(tmp_path):
+    sub = tmp_path / "subs"
+    sub.mkdir()
+    from tests.grader.corpus import EXERCISES
+
+    for ex in FULL:
+        d = sub / ex
+        d.mkdir()
+        (d / "solution.ipynb").write_bytes((EXERCISES / ex / "solution.ipynb").read_bytes())
+    for ex in FULL:
+        res = grade_folder(ex, sub / ex, tmp_path / f"out-{ex}", seed=None, quiet=True)
+        assert res[0].total == FULL[ex], (tmp_path / f"out-{ex}" / "run.json").read_text()
