@@ -66,7 +66,7 @@ __all__ = [
 BOX = 6.0
 """The points and the decision map cover the square ``[-BOX, BOX]^2``."""
 
-_CHUNK = 1024  # rows per matrix product when evaluating grids (see Playground._outputs)
+_CHUNK = 2048  # rows per matrix product when evaluating grids (see Playground._outputs)
 
 MAX_LAYERS = 6
 MAX_UNITS = 8
@@ -659,29 +659,31 @@ class Playground:
         """The network's probability of class 1 (blue) at points ``X`` ``(B, 2)``."""
         return self._prob_from_output(self._outputs(compute_features(X, self.config.features))[-1])
 
-    def _outputs(self, F: Array) -> list[Array]:
+    def _outputs(self, F: Array, last_only: bool = False) -> list[Array]:
         """Every layer's activations ``[h^(1), ..., y]`` for inputs ``F``, in row chunks.
 
-        The chunks keep each matrix product small: OpenBLAS runs small products on one
-        thread, which on a busy machine is far faster than a large multithreaded one.
+        With ``last_only`` the list holds only the output ``y``. The chunks keep each matrix
+        product small: OpenBLAS runs small products on one thread, which on a busy machine
+        is far faster than a large multithreaded one.
         """
         chunks: list[list[Array]] = []
+        params = [(lin.W, lin.b) for lin in self.net.linears]
         for s in range(0, F.shape[0], _CHUNK):
             h = F[s : s + _CHUNK]
             outs = []
-            for W, b, f in zip(
-                (lin.W for lin in self.net.linears),
-                (lin.b for lin in self.net.linears),
-                self._act_fns,
-                strict=True,
-            ):
+            for (W, b), f in zip(params, self._act_fns, strict=True):
                 # h^(l) = f(W^(l) h^(l-1) + b^(l)), one point per row; a diverged network's
                 # overflow is clipped to huge finite values, so it can still be drawn
                 with np.errstate(over="ignore", invalid="ignore"):
                     z = h @ W.T + b
-                h = f(np.nan_to_num(z, nan=0.0, posinf=1e300, neginf=-1e300))
-                outs.append(h)
-            chunks.append(outs)
+                if not np.isfinite(z).all():
+                    z = np.nan_to_num(z, nan=0.0, posinf=1e300, neginf=-1e300)
+                h = f(z)
+                if not last_only:
+                    outs.append(h)
+            chunks.append(outs if not last_only else [h])
+        if len(chunks) == 1:
+            return chunks[0]
         return [np.concatenate([c[i] for c in chunks]) for i in range(len(chunks[0]))]
 
     def _prob_from_output(self, y: Array) -> Array:
@@ -704,7 +706,9 @@ class Playground:
         Playground draws its output at resolution 100.
         """
         _, F = self._grid(resolution)
-        return self._prob_from_output(self._outputs(F)[-1]).reshape(resolution, resolution)
+        return self._prob_from_output(self._outputs(F, last_only=True)[0]).reshape(
+            resolution, resolution
+        )
 
     def hidden_maps(self, resolution: int = 10) -> list[Array]:
         """Every unit's output over a grid of the box, layer by layer.

@@ -205,31 +205,34 @@ def render_html(
         mats = [W for W, _ in net.params()]
         gmax = 5.0
     n_out = net.n_out
+    # coordinates as strings once: the edges reuse them
+    xs = [(_f(x + _NODE / 2), _f(x - _NODE / 2)) for x in cols]
+    ys = [[_f(y) for y in col] for col in positions]
     for layer, M in enumerate(mats):
-        x0, x1 = cols[layer] + _NODE / 2, cols[layer + 1] - _NODE / 2
-        ys0, ys1 = positions[layer], positions[layer + 1]
+        x0, x1 = xs[layer][0], xs[layer + 1][1]
+        ys0, ys1 = ys[layer], ys[layer + 1]
         Wl = net.params()[layer][0]
-        for j in range(M.shape[0] if layer + 1 < len(mats) else min(M.shape[0], 1)):
-            # the last layer: with two softmax outputs draw the class-1 logit's weights minus
-            # class 0's (what decides the class); with one output, its weights
-            row = M[j] if not (layer + 1 == len(mats) and n_out == 2) else M[1] - M[0]
-            wrow = Wl[j] if not (layer + 1 == len(mats) and n_out == 2) else Wl[1] - Wl[0]
-            for i, v in enumerate(row):
-                v = float(v)
-                width = 0.4 + 6.0 * min(abs(v) / gmax, 1.0)
+        last = layer + 1 == len(mats)
+        if last and n_out == 2:
+            # two softmax outputs: draw class 1's logit weights minus class 0's, which is
+            # what decides the class
+            M, Wl = M[1:] - M[:1], Wl[1:] - Wl[:1]
+        widths = 0.4 + 6.0 * np.minimum(np.abs(M) / gmax, 1.0)
+        for j in range(1 if last else M.shape[0]):
+            for i in range(M.shape[1]):
+                v = float(M[j, i])
                 colour = "b" if v > 0 else "o"
-                d = f"M{_f(x0)} {_f(ys0[i])}L{_f(x1)} {_f(ys1[j])}"
+                d = f"M{x0} {ys0[i]}L{x1} {ys1[j]}"
                 if tooltips:
-                    name = f"W^({layer + 1})[{j + 1},{i + 1}]"
-                    tip = f"{name} = {float(wrow[i]):.4g}"
+                    tip = f"W^({layer + 1})[{j + 1},{i + 1}] = {float(Wl[j, i]):.4g}"
                     if show == "gradients":
                         tip += f", error signal W̄ = {v:.4g}"
                     add(
-                        f'<path class="{colour}" d="{d}" stroke-width="{width:.1f}">'
+                        f'<path class="{colour}" d="{d}" stroke-width="{widths[j, i]:.1f}">'
                         f"<title>{html.escape(tip)}</title></path>"
                     )
                 else:
-                    add(f'<path class="{colour}" d="{d}" stroke-width="{width:.1f}"/>')
+                    add(f'<path class="{colour}" d="{d}" stroke-width="{widths[j, i]:.1f}"/>')
 
     # ---- nodes with their small maps -------------------------------------------------
     def node(x: float, y: float, img: Array, tip: str) -> None:
