@@ -50,9 +50,10 @@ def test_backprop_matches_finite_differences(act, loss):
     net = MLP([4, 5, 3, 3], act, seed=1)
     X = rng.normal(size=(6, 4))
     T = rng.integers(0, 3, 6) if loss == "cross_entropy" else rng.normal(size=(6, 3))
-    errs = G.check_mlp_gradients(net, X, T, loss)
+    errs = G.check_mlp_gradients(net, X, T, loss, normwise=False)  # strict: elementwise
     assert list(errs) == ["W1", "b1", "W2", "b2", "W3", "b3"]
     assert max(errs.values()) < 1e-7, errs
+    assert max(G.check_mlp_gradients(net, X, T, loss).values()) < 1e-8
 
 
 def test_relu_away_from_kinks():
@@ -61,7 +62,7 @@ def test_relu_away_from_kinks():
     X = rng.normal(size=(4, 3))
     z = X @ net.linears[0].W.T + net.linears[0].b
     assert np.min(np.abs(z)) > 1e-3  # no pre-activation within h of the kink
-    errs = G.check_mlp_gradients(net, X, rng.normal(size=(4, 2)), "squared_error")
+    errs = G.check_mlp_gradients(net, X, rng.normal(size=(4, 2)), "squared_error", normwise=False)
     assert max(errs.values()) < 1e-7, errs
 
 
@@ -79,3 +80,13 @@ def test_check_needs_float64():
     net = MLP([2, 2, 1], "tanh", dtype=np.float32)
     with pytest.raises(ValueError, match="need a float64 network, this one is float32"):
         G.check_mlp_gradients(net, np.ones((1, 2)), np.ones((1, 1)))
+
+
+def test_trained_digits_network_passes_default_check():
+    import mlp
+
+    Xtr, Xte, ttr, tte = mlp.load_digits_split(seed=0)
+    net = MLP([64, 16, 10], ["sigmoid", "identity"], seed=0)
+    mlp.sgd(net, Xtr[:400], ttr[:400], lr=0.5, epochs=5, batch_size=16)
+    errs = G.check_mlp_gradients(net, Xte[:5], tte[:5], "cross_entropy")
+    assert max(errs.values()) < G.GREAT, errs
