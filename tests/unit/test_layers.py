@@ -110,3 +110,12 @@ def test_activation_errors():
     layer.forward(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"h_bar has shape \(3, 2\)"):
         layer.backward(np.ones((3, 2)))
+
+
+def test_softmax_and_sigmoid_at_plus_minus_1000_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = A.softmax(np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, -1000.0]]))
+        s = A.sigmoid(np.array([-1000.0, 1000.0]))
+    np.testing.assert_allclose(p, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3]])
+    np.testing.assert_array_equal(s, [0.0, 1.0])

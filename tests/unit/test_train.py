@@ -118,3 +118,9 @@ def test_digits_reach_95_percent_quickly():
     elapsed = time.perf_counter() - start
     assert h.val_accuracy[-1] > 0.95, h.val_accuracy[-5:]
     assert elapsed < 10.0
+
+
+def test_progress_bar_runs_outside_a_notebook(capsys):
+    X, t = mlp.make_blobs(20, 0.5, seed=0)
+    h = sgd(MLP([2, 3, 2], "relu"), X, t, epochs=2, progress=True)
+    assert h.epoch == [1, 2]
