@@ -57,6 +57,7 @@ __all__ = [
     "graph_layout",
     "label_html",
     "label_tex",
+    "label_unicode",
     "mlp_scalar_graph",
     "multiclass_logistic_graph",
 ]
@@ -210,6 +211,9 @@ def backward_visits(output: Node, order: str = "layers") -> list[NodeVisit]:
         if s.kind == "add":
             received[s.parent].append(s)  # type: ignore[index]
             sent[s.node].append(s)
+    position = {lab: i for i, lab in enumerate(visit_order)}
+    for lab in visit_order:  # messages in the order their senders were visited
+        received[lab].sort(key=lambda s: position[s.node])
     return [
         NodeVisit(i, lab, by_label[lab], tuple(received[lab]), tuple(sent[lab]))
         for i, lab in enumerate(visit_order)
@@ -253,6 +257,32 @@ def label_html(label: str) -> str:
     if label == "L":
         return "ℒ"
     return f"<i>{html.escape(label)}</i>" if len(label) == 1 else html.escape(label)
+
+
+_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_OVERLINE = "\u0305"  # combining overline
+
+
+def label_unicode(label: str, bar: bool = False) -> str:
+    """A node label as plain Unicode text (``"w1_12"`` becomes ``w⁽¹⁾₁₂``).
+
+    With ``bar=True`` the symbol gets an overline (a combining character), the lecture's
+    error-signal notation. Figures use this rather than math text, which matplotlib would
+    have to parse again in every frame of a stepper.
+    """
+    m = _LAYERED.match(label)
+    if m:
+        base, rest = m[1], f"({m[2]})".translate(_SUP) + m[3].translate(_SUB)
+    elif (m := _INDEXED.match(label)) is not None:
+        base, rest = m[1], m[2].translate(_SUB)
+    elif label == "L":
+        base, rest = "ℒ", ""
+    else:
+        base, rest = label, ""
+    if bar:
+        base = "".join(ch + _OVERLINE for ch in base)
+    return base + rest
 
 
 def _bar_text(label: str) -> str:
@@ -456,17 +486,19 @@ def draw_backward_state(
         lab = labels[nid]
         is_current = current is not None and nid == id(current.node)
         n_in = len(_by_label(visits, lab).received)
-        if nid in done:
-            face, bar_line = _DONE, f"${_bar_tex(lab)}$ = {num(n.bar)}"
+        # plain Unicode text (no math text, which would be parsed again in every frame)
+        if k == 0:
+            bar_parts: tuple[str, str] | None = None
+        elif nid in done:
+            face, bar_parts = _DONE, (label_unicode(lab, bar=True), f" = {num(n.bar)}")
         elif nid in partial:
-            face = _PARTIAL
-            bar_line = f"so far {num(partial[nid])} ({got[nid]}/{n_in})"
+            face, bar_parts = _PARTIAL, ("", f"so far {num(partial[nid])} ({got[nid]}/{n_in})")
         else:
-            face, bar_line = _WAITING, f"${_bar_tex(lab)}$ = ?"
+            face, bar_parts = _WAITING, (label_unicode(lab, bar=True), " = ?")
+        if k == 0 or (nid not in done and nid not in partial):
+            face = _WAITING
         if is_current:
             face = _CURRENT
-        if k == 0:
-            bar_line = ""
         ax.add_patch(
             FancyBboxPatch(
                 (x - bw, y - bh),
@@ -478,10 +510,10 @@ def draw_backward_state(
                 lw=2.2 if is_current else 0.9,
             )
         )
-        text = f"${label_tex(lab)}$ = {num(n.value)}"
-        if bar_line:
-            text += "\n" + bar_line
-        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+        lines = [f"{label_unicode(lab)} = {num(n.value)}"]
+        if bar_parts is not None:
+            lines.append(bar_parts[0] + bar_parts[1])
+        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=fontsize)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
@@ -498,7 +530,7 @@ def draw_backward_state(
         elif current is None:
             title = f"Step 0 of {n_steps}: forward pass done, values saved"
         else:
-            title = f"Step {k} of {n_steps}: visit ${label_tex(current.label)}$"
+            title = f"Step {k} of {n_steps}: visit {label_unicode(current.label)}"
     ax.set_title(title)
     return ax
 
@@ -549,7 +581,7 @@ def backward_stepper(
     alt: str | None = None,
     mode: str = "auto",
     figsize: tuple[float, float] | None = None,
-    dpi: float = 70,
+    dpi: float = 72,
     digits: int = 3,
     fontsize: float = 9.5,
     initial: int = 0,
@@ -597,7 +629,11 @@ def backward_stepper(
 
     def draw(fig: Any, step: int) -> str:
         fig.clear()
-        ax = fig.add_subplot()
+        # a fixed axes box: constrained layout would measure every node's text each frame
+        fig.set_layout_engine("none")
+        w_in, h_in = fig.get_size_inches()
+        bottom, top = 0.45 / h_in, 0.4 / h_in  # room for the x label and the title
+        ax = fig.add_axes((0.3 / w_in, bottom, 1 - 0.35 / w_in, 1 - bottom - top))
         draw_backward_state(output, visits, int(step), ax, digits=digits, fontsize=fontsize)
         return _step_text(visits, int(step), digits)
 
