@@ -35,6 +35,7 @@ __all__ = [
     "lecture_fxy_graph",
     "log",
     "logistic_least_squares_graph",
+    "node_labels",
     "relu",
     "sigmoid",
     "sin",
