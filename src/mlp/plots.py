@@ -235,19 +235,17 @@ def draw_network(
     n_edges = sum(W.size for W, _ in params)
     label_edges = show_weights and n_edges <= 40
     wmax = max(float(np.max(np.abs(W))) for W, _ in params) or 1.0
+    from matplotlib.collections import LineCollection
+
     for li, (W, _b) in enumerate(params):
+        segs, colours, widths = [], [], []
         for j in range(W.shape[0]):
             for i in range(W.shape[1]):
                 (x0, y0), (x1, y1) = pos[li][i], pos[li + 1][j]
                 w = float(W[j, i])
-                ax.plot(
-                    [x0, x1],
-                    [y0, y1],
-                    color="#1f77b4" if w >= 0 else "#d62728",
-                    lw=0.3 + 3.0 * abs(w) / wmax,
-                    alpha=0.8,
-                    zorder=1,
-                )
+                segs.append([(x0, y0), (x1, y1)])
+                colours.append("#1f77b4" if w >= 0 else "#d62728")
+                widths.append(0.3 + 3.0 * abs(w) / wmax)
                 if label_edges:
                     fx = 0.3 if W.shape[0] > 1 else 0.5
                     ax.text(
@@ -260,6 +258,9 @@ def draw_network(
                         zorder=4,
                         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
                     )
+        ax.add_collection(
+            LineCollection(segs, colors=colours, linewidths=widths, alpha=0.8, zorder=1)
+        )
     r = 0.12 if not big else 0.05
     for li, layer in enumerate(pos):
         for ui, (x, y) in enumerate(layer):
