@@ -124,3 +124,16 @@ def test_progress_bar_runs_outside_a_notebook(capsys):
     X, t = mlp.make_blobs(20, 0.5, seed=0)
     h = sgd(MLP([2, 3, 2], "relu"), X, t, epochs=2, progress=True)
     assert h.epoch == [1, 2]
+
+
+def test_target_forms_give_the_same_training():
+    X, t = mlp.make_blobs(60, 0.5, seed=0, n_classes=3)
+    runs = []
+    for T in (t, mlp.one_hot(t, 3)):
+        net = MLP([2, 4, 3], "tanh", seed=0)
+        runs.append(sgd(net, X, T, epochs=3, batch_size=100))  # one batch larger than n
+    assert runs[0] == runs[1]
+    a, b = MLP([2, 4, 3], "tanh", seed=0), MLP([2, 4, 3], "tanh", seed=0)
+    ha = sgd(a, X, t, loss="squared_error", epochs=3)
+    hb = sgd(b, X, mlp.one_hot(t, 3), loss="squared_error", epochs=3)
+    assert ha == hb and 0 <= ha.accuracy[-1] <= 1
