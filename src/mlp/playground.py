@@ -353,7 +353,7 @@ PRESETS: dict[str, Preset] = {
             "A linear classifier draws one straight boundary, so it cannot separate XOR's "
             "diagonal clouds; gradient descent settles on predicting ½ almost everywhere.",
             PlaygroundConfig(dataset="xor", noise=10, features=("x1", "x2"), hidden=(), lr=0.03),
-            100,
+            50,
         ),
         Preset(
             "xor-product",
@@ -363,7 +363,7 @@ PRESETS: dict[str, Preset] = {
             PlaygroundConfig(
                 dataset="xor", noise=10, features=("x1", "x2", "x1x2"), hidden=(), lr=0.03
             ),
-            100,
+            50,
         ),
         Preset(
             "xor-deep-linear",
@@ -373,7 +373,7 @@ PRESETS: dict[str, Preset] = {
             PlaygroundConfig(
                 dataset="xor", noise=10, hidden=(8, 8), activation="identity", lr=0.01
             ),
-            100,
+            50,
         ),
         Preset(
             "xor-hidden",
@@ -381,7 +381,7 @@ PRESETS: dict[str, Preset] = {
             "With a nonlinear hidden layer the network learns its own features from x₁ and "
             "x₂ and solves XOR without being given x₁x₂.",
             PlaygroundConfig(dataset="xor", noise=10, hidden=(4,), activation="tanh", lr=0.1),
-            100,
+            50,
         ),
         Preset(
             "xor-threshold",
@@ -389,23 +389,27 @@ PRESETS: dict[str, Preset] = {
             "A threshold unit's derivative is zero, so no error signal reaches the hidden "
             "weights: they never move, and only the output layer learns.",
             PlaygroundConfig(dataset="xor", noise=10, hidden=(4,), activation="step", lr=0.03),
-            100,
+            50,
         ),
         Preset(
             "spiral-shallow",
             "Spiral, one hidden layer of 8 units",
-            "Eight units (the most a Playground layer has) give too few bends for two "
-            "interleaved spirals.",
-            PlaygroundConfig(dataset="spiral", hidden=(8,), activation="tanh", lr=0.1),
-            300,
+            "Eight units (the most a Playground layer has) in a single layer give too few "
+            "bends for two interleaved spirals.",
+            PlaygroundConfig(
+                dataset="spiral", hidden=(8,), activation="tanh", lr=0.3, batch_size=20
+            ),
+            200,
         ),
         Preset(
             "spiral-deep",
             "Spiral, four hidden layers of 8 units",
             "Stacking layers of the same width composes bends upon bends, and the spirals "
             "come apart.",
-            PlaygroundConfig(dataset="spiral", hidden=(8, 8, 8, 8), activation="tanh", lr=0.1),
-            300,
+            PlaygroundConfig(
+                dataset="spiral", hidden=(8, 8, 8, 8), activation="tanh", lr=0.3, batch_size=20
+            ),
+            200,
         ),
     ]
 }
