@@ -247,9 +247,9 @@ class BumpBuilder:
     def __init__(
         self,
         units: Sequence[str] = UNITS,
-        left: Sequence[float] = (0.2, 0.3, 0.4),
-        right: Sequence[float] = (0.6, 0.7, 0.8),
-        steepness: Sequence[float] = (10, 30, 100),
+        left: Sequence[float] = (0.2, 0.4),
+        right: Sequence[float] = (0.6, 0.8),
+        steepness: Sequence[float] = (10, 40),
         height: Sequence[float] = (1.0, -0.5),
         *,
         mode: str = "auto",
