@@ -31,6 +31,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
 from mlp.activations import relu, sigmoid
@@ -123,7 +124,21 @@ def _freeze_static(fig: Figure, dynamic: Sequence[Any]) -> None:
             if id(child) not in dynamic_ids:
                 child.set_visible(False)
     fig.patch.set_visible(False)
-    fig.figimage(background, xo=0, yo=0, origin="upper", zorder=-10)
+    fig.add_artist(_Bitmap(background))
+
+
+class _Bitmap(Artist):
+    """A full-figure RGBA bitmap drawn pixel for pixel (no resampling, unlike ``figimage``)."""
+
+    def __init__(self, rgba: Array) -> None:
+        super().__init__()
+        self._rows_bottom_up = np.ascontiguousarray(rgba[::-1])  # Agg's draw_image wants this
+        self.set_zorder(-10)
+
+    def draw(self, renderer: Any) -> None:
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._rows_bottom_up)
+        gc.restore()
 
 
 # ---- sigmoid to step -----------------------------------------------------------------------
@@ -197,8 +212,8 @@ class SigmoidStep:
                 (f"|x - s| < {self.delta:g}", {"color": "0.9", "lw": 6}),
             ],
         )
-        self._title = ax.set_title("", fontsize=10, y=1.02)
-        _freeze_static(fig, [self._step, self._sig, self._relu, self._band, self._title])
+        ax.set_title("A sigmoid σ(k (x − s)) approaching a step", fontsize=10)
+        _freeze_static(fig, [self._step, self._sig, self._relu, self._band])
         self._fig = fig
 
     def draw(self, fig: Figure, steepness: float, position: float) -> str:
@@ -212,7 +227,6 @@ class SigmoidStep:
         self._relu.set_data(x, relu(z + 0.5) - relu(z - 0.5))
         self._band.set_x(s - self.delta)
         self._band.set_width(2 * self.delta)
-        self._title.set_text(f"σ(k (x − s)) with k = {k:g}, s = {s:.2f}")
         return (
             f"weight <i>w</i> = <i>k</i> = {k:g}, bias <i>b</i> = &minus;<i>k s</i> = "
             f"{-k * s:.3g}, step position &minus;<i>b</i>/<i>w</i> = {s:.2f}. "
@@ -298,8 +312,8 @@ class BumpBuilder:
             ],
         )
         self._sum_handle = handles[1]
-        self._title = ax.set_title("", fontsize=10, y=1.02)
-        dynamic = [*self._parts, self._sum, *self._marks, self._sum_handle, self._title]
+        ax.set_title("A bump: a step up plus a step down", fontsize=10)
+        dynamic = [*self._parts, self._sum, *self._marks, self._sum_handle]
         _freeze_static(fig, dynamic)
         self._fig = fig
 
@@ -325,7 +339,6 @@ class BumpBuilder:
         for mark, pos in zip(self._marks, (left, right), strict=True):
             mark.set_xdata([pos, pos])
         H = net.sizes[1]
-        self._title.set_text(f"{UNIT_LABELS[unit]} units: a bump from {H} hidden units")
         note = (
             " Each ReLU alone is an unbounded ramp (it leaves the plot); only their signed sum "
             "is the trapezoid."
@@ -333,6 +346,7 @@ class BumpBuilder:
             else ""
         )
         return (
+            f"<b>{UNIT_LABELS[unit]} units.</b> "
             f"The MLP 1-{H}-1 with activations [{unit}, identity] that draws this bump "
             f"(<i>y</i> = W(2) {unit}(W(1) <i>x</i> + b(1)) + b(2)):{note}" + weights_html(net)
         )
@@ -485,8 +499,8 @@ class DesignChallenge:
             ],
         )
         self._out_handle = handles[1]
-        self._title = ax.set_title("", fontsize=10, y=1.02)
-        _freeze_static(fig, [self._out, self._bars, self._out_handle, self._title])
+        ax.set_title("Function design challenge: match the dashed curve", fontsize=10)
+        _freeze_static(fig, [self._out, self._bars, self._out_handle])
         self._fig = fig
 
     def _draw(self, fig: Figure, unit: str, heights: Array) -> tuple[MLP, float]:
@@ -500,32 +514,31 @@ class DesignChallenge:
         self._out.set_color(UNIT_COLOURS[unit])
         self._out_handle.set_color(UNIT_COLOURS[unit])
         self._bars.set_data(centres, heights)
-        verdict = "success!" if err < self.threshold else f"goal: below {self.threshold:g}"
-        self._title.set_text(f"{UNIT_LABELS[unit]}: mean |error| = {err:.3f} ({verdict})")
         self.net, self.last_score = net, err
         return net, err
 
-    def _score_html(self, err: float) -> str:
+    def _score_html(self, err: float, unit: str, n_bumps: int) -> str:
+        what = f"{UNIT_LABELS[unit]} units, {n_bumps} bumps: "
         if err < self.threshold:
             return (
-                f'<b style="color:#2a7a2a">Success:</b> mean absolute error {err:.3f} is below '
-                f"the threshold {self.threshold:g}."
+                f'{what}<b style="color:#2a7a2a">Success:</b> mean absolute error {err:.3f} is '
+                f"below the threshold {self.threshold:g}."
             )
-        return f"<b>Mean absolute error {err:.3f}</b>; the goal is below {self.threshold:g}."
+        return f"{what}<b>Mean absolute error {err:.3f}</b>; the goal is below {self.threshold:g}."
 
     def draw_live(self, fig: Figure, unit: str, **heights: float) -> str:
         """Live drawing: ``heights`` are ``h1=..., h2=..., ...`` (one per bump)."""
         h = np.array([heights[f"h{i + 1}"] for i in range(len(heights))], dtype=float)
         _, err = self._draw(fig, unit, h)
         self._refresh_net_view()
-        return self._score_html(err)
+        return self._score_html(err, unit, h.size)
 
     def draw_static(self, fig: Figure, unit: str, n_bumps: int, rule: str) -> str:
         """Static drawing: ``n_bumps`` bumps with heights set by ``rule``."""
         h = self.heights(unit, int(n_bumps), rule)
         net, err = self._draw(fig, unit, h)
         return (
-            self._score_html(err)
+            self._score_html(err, unit, int(n_bumps))
             + f" {net.sizes[1]} hidden units.<details><summary>Show the network</summary>"
             + weights_html(net)
             + "</details>"
