@@ -7,6 +7,15 @@
    (next to each page), so no request fails.
 3. Give the widget manager the MathJax 2 call it makes (``MathJax.Hub.Queue``), routed to
    MathJax 3's ``typesetPromise``: without it, widgets log "reading 'Queue'" errors.
+4. Accessibility fixes found by the axe-core browser tests (tests/browser), applied in the page
+   because the markup comes from the theme and the widget manager:
+   * the theme's search field carries ``aria-label="Search"`` although it shows "Search
+     Ctrl+K", and the colour-mode button's icons carry titles ("Light") its label ("Color
+     mode") does not contain (WCAG 2.5.3, axe ``label-content-name-mismatch``): drop the
+     search field's label (its text names it) and the icons' titles (the button keeps its
+     "Color mode" label and tooltip);
+   * the widget manager's slider handles (``role="slider"``) have no accessible name (WCAG
+     4.1.2, axe ``aria-input-field-name``): name each after its slider's visible label.
 """
 
 from __future__ import annotations
@@ -38,6 +47,41 @@ _SHIM = """
 """.strip()
 
 
+_A11Y = """
+(function () {
+  var pending = false;
+  function fix() {
+    pending = false;
+    document.querySelectorAll('.search-button-field[aria-label]').forEach(function (b) {
+      b.removeAttribute('aria-label');
+    });
+    document.querySelectorAll('.theme-switch-button i[title]').forEach(function (i) {
+      i.removeAttribute('title');
+    });
+    // the same icons once Font Awesome has turned them into <svg><title>Light</title>...
+    document.querySelectorAll('.theme-switch-button svg > title').forEach(function (t) {
+      t.parentNode.removeAttribute('aria-labelledby');
+      t.parentNode.setAttribute('aria-hidden', 'true');
+      t.remove();
+    });
+    var handles = '.widget-slider .noUi-handle:not([aria-label])';
+    document.querySelectorAll(handles).forEach(function (h) {
+      var label = h.closest('.widget-slider').querySelector('.widget-label');
+      var text = label ? label.textContent.trim() : '';
+      if (text) { h.setAttribute('aria-label', text); }
+    });
+  }
+  function schedule() {
+    if (!pending) { pending = true; window.requestAnimationFrame(fix); }
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    fix();
+    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
+  });
+})();
+""".strip()
+
+
 def _dedupe_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -63,6 +107,7 @@ def _add_shim(
     # priority 501: after the ``window.MathJax = {...}`` configuration that myst writes
     # (priority 500), before MathJax itself runs (it is loaded with ``defer``).
     app.builder.add_js_file(None, body=_SHIM, priority=501)
+    app.builder.add_js_file(None, body=_A11Y, priority=502)
 
 
 def _copy_widget_fonts(app: Sphinx, exception: Exception | None) -> None:
