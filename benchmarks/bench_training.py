@@ -31,11 +31,11 @@ import sys
 # The thread count must be fixed before numpy/torch load their BLAS.
 _parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 _parser.add_argument("--quick", action="store_true", help="3 reps, smaller loop subset")
-_parser.add_argument("--threads", type=int, default=None, help="BLAS/torch threads (all cores)")
+_parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads (default 1)")
 _parser.add_argument("--reps", type=int, default=None, help="repetitions (default 5, quick 3)")
 _parser.add_argument("--out", default=None, help="markdown output path")
 ARGS = _parser.parse_args()
-THREADS = ARGS.threads or os.cpu_count() or 1
+THREADS = max(1, ARGS.threads)
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(THREADS)
 
@@ -195,6 +195,7 @@ def main() -> int:
         torch = None
         print("torch is not installed: PyTorch column skipped")
 
+    load_before = _loadavg()
     order = epoch_order()
     rows = []
     for dtype in (np.float64, np.float32):
@@ -252,6 +253,11 @@ def main() -> int:
         )
     table = "\n".join(head + body)
     cpu = _cpu_name()
+    command = (
+        ".venv/bin/python benchmarks/bench_training.py"
+        + (" --quick" if quick else "")
+        + f" --threads {THREADS} --reps {reps}"
+    )
     info = threadpool_info(torch)
     versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
     md = f"""# Training speed: mlp vs PyTorch vs a per-example loop
@@ -270,9 +276,10 @@ Targets: mlp <= 0.8x PyTorch, per-example loop >= 10x slower than mlp:
 
 Environment: {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}, {cpu}, {os.cpu_count()} cores,
 Python {platform.python_version()}, {versions}. {info}.
+Load average (1 min) before/after the run: {load_before} / {_loadavg()} (other jobs on the
+machine make the times noisy; the medians of interleaved runs are meant to absorb that).
 
-Command: `.venv/bin/python benchmarks/bench_training.py{" --quick" if quick else ""}
---threads {THREADS} --reps {reps}`
+Command: `{command}`
 """
     out = Path(ARGS.out) if ARGS.out else HERE / "results" / "training.md"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -281,6 +288,13 @@ Command: `.venv/bin/python benchmarks/bench_training.py{" --quick" if quick else
     print(table)
     print(f"\ntargets {'met' if ok else 'NOT met'}; written to {out}")
     return 0
+
+
+def _loadavg() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # pragma: no cover - not on every platform
+        return "n/a"
 
 
 def _cpu_name() -> str:
