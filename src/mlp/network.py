@@ -13,7 +13,6 @@ Backward pass, from ``y_bar = dL/dy`` down to ``x_bar``::
 
 from __future__ import annotations
 
-import copy as _copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -293,8 +292,8 @@ class MLP:
             lin.b[...] = b
 
     def copy(self) -> MLP:
-        """An independent deep copy (parameters and all)."""
-        return _copy.deepcopy(self)
+        """An independent copy of the network (parameters copied; no stored forward values)."""
+        return MLP.from_params(self.params(), self.activations, dtype=self.dtype)
 
     def astype(self, dtype: object) -> MLP:
         """A copy whose parameters have another floating dtype."""
