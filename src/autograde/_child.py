@@ -143,6 +143,7 @@ def main(argv):
     out_fd = int(args["--results-fd"])
     cell_timeout = float(args["--cell-timeout"])
     call_timeout = float(args["--call-timeout"])
+    skip = {int(i) for i in args.get("--skip-cells", "").split(",") if i}
     real_stdout = sys.stdout
 
     def emit(obj):
@@ -195,6 +196,9 @@ def main(argv):
         emit({"event": "cell_start", "i": code_index, "head": head[:60]})
         if src is None:
             emit({"event": "cell_end", "i": code_index, "error": "skipped: a %% cell magic"})
+            continue
+        if code_index in skip:
+            emit({"event": "cell_end", "i": code_index, "error": "skipped on the second run"})
             continue
         err = None
         t0 = time.monotonic()

@@ -197,7 +197,25 @@ def grade_one(spec, plan, requests_file, student, path, limits, mode) -> Graded:
                 "(clear its outputs and resubmit).",
             )
         run = run_submission(path, requests_file, limits, mode)
-        return judge(spec, plan, student, run, None)
+        first = parse_results(run.results_text, {r.key for r in plan.requests})
+        stuck = [i for i in first.started if i not in first.cells]
+        retry_note = None
+        if not first.notebook_error and (run.timed_out or not first.done) and stuck:
+            # The process died or hung inside a cell: run once more without that cell, so
+            # one runaway cell does not cost the answers defined elsewhere.
+            cell = stuck[-1]
+            what = "did not finish in time" if run.timed_out else "ended the process"
+            retry_note = (
+                f"code cell {cell} (`{first.heads.get(cell, '')}`) {what}; your notebook was "
+                "run a second time without that cell."
+            )
+            seconds = run.seconds
+            run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
+            run.seconds += seconds
+        g = judge(spec, plan, student, run, None)
+        if retry_note:
+            g.notes.insert(0, retry_note)
+        return g
     except Exception as e:  # noqa: BLE001
         g = judge(spec, plan, student, None, f"[grader error] {type(e).__name__}: {e}")
         g.status = "grader error"

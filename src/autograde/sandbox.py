@@ -207,6 +207,7 @@ def run_submission(
     requests_file: Path,
     limits: Limits,
     mode: str,
+    skip_cells: tuple[int, ...] = (),
 ) -> RunResult:
     """Execute one notebook in a sandboxed child and collect its raw output."""
     t0 = time.monotonic()
@@ -219,6 +220,7 @@ def run_submission(
             "--results-fd", str(res_fd),
             "--cell-timeout", str(limits.cell_seconds),
             "--call-timeout", str(limits.call_seconds),
+            "--skip-cells", ",".join(str(i) for i in skip_cells),
         ]  # fmt: skip
         if mode == "bwrap":
             cmd = [
