@@ -305,7 +305,8 @@ def run_submission(
         finally:
             if res_fd >= 0:
                 os.close(res_fd)
-            if proc is not None and proc.poll() is None:
+            if proc is not None:
+                # also reaps anything the submission left running in its process group
                 _kill_group(proc)
                 proc.wait()
         size = results_path.stat().st_size
