@@ -181,8 +181,8 @@ def render_html(
         f"test accuracy {acc_te:.0%}"
     )
     add(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" width="{_W}" '
-        f'style="max-width:100%;height:auto;font-family:sans-serif;font-size:11px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" '
+        f'style="width:100%;max-width:{_W}px;height:auto;font-family:sans-serif;font-size:11px" '
         f'role="img" aria-label="{html.escape(label, quote=True)}">'
     )
     add(
@@ -299,17 +299,19 @@ def render_html(
     sets = [(pg.X_train, pg.t_train, "tr")]
     if show_test:
         sets.append((pg.X_test, pg.t_test, "te"))
-    # each point is a zero-length round-capped stroke: a white dot under a coloured one
+    # each point is a zero-length round-capped stroke: a white (train) or black (test) dot
+    # under a coloured one; all the halos first, so that no halo covers a neighbour's colour
+    layers = []
     for X, t, cls in sets:
         px, py = to_px(X)
         for lab in (0, 1):
-            d = "".join(
-                f"M{x:.1f} {y:.1f}h0" for x, y in zip(px[t == lab], py[t == lab], strict=True)
-            )
-            halo = "#fff" if cls == "tr" else "#000"
-            add(f'<path class="d" d="{d}" stroke="{halo}" stroke-width="6.6"/>')
-            colour = _HEX["blue"] if lab == 1 else _HEX["orange"]
-            add(f'<path class="d" d="{d}" stroke="{colour}" stroke-width="4.8"/>')
+            pts = zip(px[t == lab], py[t == lab], strict=True)
+            d = "".join(f"M{x:.1f} {y:.1f}h0" for x, y in pts)
+            layers.append((d, "#fff" if cls == "tr" else "#000", _HEX["blue" if lab else "orange"]))
+    for d, halo, _ in layers:
+        add(f'<path class="d" d="{d}" stroke="{halo}" stroke-width="6.6"/>')
+    for d, _, colour in layers:
+        add(f'<path class="d" d="{d}" stroke="{colour}" stroke-width="4.8"/>')
     if show == "gradients" and pg.last_batch is not None:
         px, py = to_px(pg.X_train[pg.last_batch])
         for x, y in zip(px, py, strict=True):
@@ -694,7 +696,7 @@ def playground_widget(config: PlaygroundConfig | str | None = None, **kwargs: An
         return PlaygroundWidget(config, **kwargs)
     pg = Playground(config)
     return widgets.HTML(
-        '<div class="mlp-playground-static">'
+        '<div class="mlp-playground-static" style="width:100%;white-space:normal">'
         + render_html(pg, resolution=50, tooltips=False)
         + '<p class="mlp-mode">The live playground (play, pause, step, every control) needs '
         "a running Python kernel: open this page in Binder or JupyterLab. Below, the presets' "
@@ -793,6 +795,9 @@ class PresetTour(Explorer):
             f"<b>{html.escape(p.title)}.</b> {html.escape(p.explanation)}<br>"
             f"Epoch {epoch}: train accuracy {pg.history.train_accuracy[-1]:.0%}, "
             f"test accuracy {pg.history.test_accuracy[-1]:.0%}. "
-            f"Config: <code>{html.escape(p.config.to_string())}</code>"
+            f'Config: <code style="word-break:break-all">{html.escape(p.config.to_string())}</code>'
         )
-        return f'<div class="mlp-frame">{svg}<div class="mlp-frame-text">{caption}</div></div>'
+        return (
+            f'<div class="mlp-frame" style="width:100%;white-space:normal">{svg}'
+            f'<div class="mlp-frame-text">{caption}</div></div>'
+        )
