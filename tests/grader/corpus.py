@@ -250,6 +250,14 @@ for _ in range(20000):
 os.write(1, b"x" * (64 << 20))
 """
 
+BACKGROUND = """
+import os, subprocess, time
+subprocess.Popen(["sleep", "987654"], start_new_session=True)
+if os.fork() == 0:
+    while True:
+        time.sleep(1)
+"""
+
 EXIT = "import sys\nsys.exit(3)\n"
 OS_EXIT = "import os\nos._exit(0)\n"
 
@@ -413,6 +421,7 @@ def entries() -> list[Entry]:
               feedback=("ended the process",)),
         Entry(E4, "os-exit-at-the-end", replace(E4, "solution", {}, append=(OS_EXIT,)),
               total=FULL[E4]),
+        Entry(E4, "background-processes", prepend(E4, "solution", BACKGROUND), total=FULL[E4]),
         Entry(E4, "attack-memory-bomb", prepend(E4, "student", MEMORY_BOMB), total=0,
               feedback=("MemoryError",)),
         Entry(E4, "memory-bomb-then-solution", prepend(E4, "solution", "x = bytearray(10**11)"),

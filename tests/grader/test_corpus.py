@@ -94,6 +94,21 @@ def test_sandbox_hides_solutions_and_network(graded):
     assert "NO NETWORK" in log
 
 
+def test_no_process_outlives_its_submission(graded):
+    graded("04-backprop-mlp")
+    from pathlib import Path
+
+    leftovers = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"987654" in cmd:
+            leftovers.append(proc.name)
+    assert not leftovers
+
+
 def test_output_is_capped(graded):
     out, res = graded("04-backprop-mlp")
     assert (out / "logs" / "giant-output-solution.stdout.txt").stat().st_size <= 64 << 10
