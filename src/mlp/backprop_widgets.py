@@ -352,7 +352,7 @@ def graph_figsize(output: Node) -> tuple[float, float]:
     pos = graph_layout(output)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    return (max(5.0, 1.75 * (max(xs) + 1)), max(3.0, 0.75 * (max(ys) - min(ys) + 2) + 0.8))
+    return (max(5.0, 1.45 * (max(xs) + 1)), max(3.0, 0.75 * (max(ys) - min(ys) + 2) + 0.8))
 
 
 _DONE = "#cfe8cf"
@@ -377,8 +377,9 @@ def draw_backward_state(
     Step 0 is the end of the forward pass (values only). After step ``k >= 1`` the nodes
     ``visits[:k]`` are finished (green, with their error signal), the node ``visits[k-1]``
     is the current one (yellow), the messages it has just received are red arrows labelled
-    with their values ``bar(child) * d child / d node``, and nodes that have received some
-    but not all of their messages are orange, showing the partial sum.
+    with their values ``bar(child) * d child / d node``, and nodes that have received
+    messages but have not yet been visited are orange, showing the partial sum (followed
+    by ``+ …`` while some messages are still to come).
 
     Parameters
     ----------
@@ -431,7 +432,7 @@ def draw_backward_state(
             got[pid] = got.get(pid, 0) + 1
     if ax is None:
         _, ax = plt.subplots(figsize=graph_figsize(output))
-    bw, bh = 0.36, 0.34  # half width and half height of a node box
+    bw, bh = 0.43, 0.34  # half width and half height of a node box
     # forward edges (parent -> child), grey: one collection, cheap to draw in every frame
     segments = [
         [(pos[id(p)][0] + bw, pos[id(p)][1]), (pos[id(v.node)][0] - bw, pos[id(v.node)][1])]
@@ -482,7 +483,12 @@ def draw_backward_state(
         elif nid in done:
             face, bar_parts = _DONE, (label_unicode(lab, bar=True), f" = {num(n.bar)}")
         elif nid in partial:
-            face, bar_parts = _PARTIAL, ("", f"so far {num(partial[nid])} ({got[nid]}/{n_in})")
+            # a partial sum: "+ ..." while messages are still to come
+            more = " + …" if got[nid] < n_in else ""
+            face, bar_parts = (
+                _PARTIAL,
+                (label_unicode(lab, bar=True), f" = {num(partial[nid])}{more}"),
+            )
         else:
             face, bar_parts = _WAITING, (label_unicode(lab, bar=True), " = ?")
         if k == 0 or (nid not in done and nid not in partial):

@@ -212,7 +212,7 @@ def test_draw_backward_state_shows_known_and_unknown_bars() -> None:
     draw_backward_state(f, visits, 2, ax)
     texts = [t.get_text() for t in ax.texts]
     assert any("= ?" in s for s in texts)  # nodes not reached yet
-    assert any("so far" in s for s in texts)  # y has heard from f but not from xy
+    assert any("+ …" in s for s in texts)  # y has heard from f but not from xy
     assert "Step 2 of 6" in ax.get_title()
     assert ax.get_xlabel() and ax.get_ylabel()
     plt.close(fig)
