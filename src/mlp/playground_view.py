@@ -499,8 +499,11 @@ class PlaygroundWidget:
             description="play / pause",
             show_repeat=False,
         )
-        self.step_button = widgets.Button(description="step one minibatch", icon="step-forward")
-        self.reset_button = widgets.Button(description="reset", icon="undo")
+        auto = widgets.Layout(width="auto")
+        self.step_button = widgets.Button(
+            description="step one minibatch", icon="step-forward", layout=auto
+        )
+        self.reset_button = widgets.Button(description="reset", icon="undo", layout=auto)
         self.show_test = widgets.Checkbox(value=False, description="show test data")
         self.discretize = widgets.Checkbox(value=False, description="discretize output")
         self.share = widgets.Text(
@@ -509,8 +512,8 @@ class PlaygroundWidget:
             style=style,
             layout=widgets.Layout(width="95%"),
         )
-        self.load_button = widgets.Button(description="load pasted config")
-        self.code_button = widgets.Button(description="show the network")
+        self.load_button = widgets.Button(description="load pasted config", layout=auto)
+        self.code_button = widgets.Button(description="show the network", layout=auto)
         self.code = widgets.HTML()
         self.message = widgets.HTML()
         self.view = widgets.HTML()
@@ -643,7 +646,8 @@ class PlaygroundWidget:
             self.preset_note.value = f"<i>{html.escape(PRESETS[key].explanation)}</i>"
 
     def _on_tick(self, change: dict[str, Any]) -> None:
-        self.tick()
+        if change["new"] > change["old"]:  # the stop button rewinds the value: no tick
+            self.tick()
 
     def _apply(self, cfg: PlaygroundConfig, from_controls: bool = False) -> None:
         self.pg.set_config(cfg)

@@ -371,6 +371,8 @@ def test_widget_buttons_play_and_reset():
     assert w.pg.epoch == 1 and "· weights" in w.view.value
     w.play.value += 1
     assert w.pg.epoch == 2
+    w.play.value = 0  # the Play widget's stop button rewinds its value: no training
+    assert w.pg.epoch == 2
     w.reset_button.click()
     assert w.pg.step_count == 0 and w.pg.history.epoch == [0]
 
@@ -437,7 +439,7 @@ def test_tour_static_frames_are_linked_to_the_controls():
     assert tour.n_frames == 6
     assert len(tour._links) == 1 + 2  # preset -> outer stack, epoch -> one stack per preset
     html_ = tour.frame_html(preset="xor-product", epoch=5)
-    assert html_.startswith('<div class="mlp-frame"') and '<svg' in html_ and "Epoch 5:" in html_
+    assert html_.startswith('<div class="mlp-frame"') and "<svg" in html_ and "Epoch 5:" in html_
     with pytest.raises(ValueError, match="unknown preset"):
         PresetTour(["nope"])
 
