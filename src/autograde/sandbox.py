@@ -146,6 +146,14 @@ def _mpl_cache() -> Path | None:
     about a second each).  Returns the cache file, or None if matplotlib is unavailable."""
     import atexit
 
+    try:  # the grader's own cache, if matplotlib has built one already
+        import matplotlib
+
+        found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+        if found:
+            return found[-1]
+    except Exception:  # noqa: BLE001 - no matplotlib, or an unusable cache dir
+        pass
     d = Path(tempfile.mkdtemp(prefix="autograde-mpl-"))
     atexit.register(shutil.rmtree, d, True)
     env = {"MPLCONFIGDIR": str(d), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}
