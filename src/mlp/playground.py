@@ -334,7 +334,7 @@ class PlaygroundConfig:
 class Preset:
     """A configuration that makes one point, with its one-line explanation.
 
-    ``epochs`` is how long the chapter trains it; ``claim`` states what the chapter asserts.
+    ``epochs`` is how long the chapter (and the tests) train it before checking its point.
     """
 
     key: str
