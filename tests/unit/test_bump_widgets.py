@@ -165,3 +165,22 @@ def test_weights_html_escapes_and_lists_layers() -> None:
     net = bump_network([0, 1], [2.0], unit="step", steepness=1)
     text = weights_html(net)
     assert text.startswith("<pre") and "W(1)" in text and "b(2)" in text and "[step]" in text
+
+
+def test_frozen_background_matches_a_full_redraw(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The static parts blitted from a bitmap look like the same figure drawn in full."""
+    import io
+
+    from PIL import Image
+
+    import mlp.bump_widgets as bw
+
+    values = dict(unit="relu", left=0.3, right=0.7, steepness=20, height=0.8)
+    fast = BumpBuilder(mode="live").explorer.render(**values)[0]
+    monkeypatch.setattr(bw, "_freeze_static", lambda fig, dynamic: None)
+    full = BumpBuilder(mode="live").explorer.render(**values)[0]
+    a, b = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=float) for p in (fast, full))
+    assert a.shape == b.shape
+    # identical up to the stacking order of a few overlapping pixels (lines vs. axes spines)
+    assert np.mean(np.abs(a - b)) < 1.0
+    assert np.mean(np.any(a != b, axis=2)) < 0.01
