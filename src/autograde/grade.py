@@ -278,6 +278,18 @@ def grade_folder(
         seed = secrets.randbits(63)
     plan = spec.build(np.random.default_rng(seed))
     subs = find_submissions(submissions)
+    names: dict[str, int] = {}
+    unique = []
+    for student, path in subs:  # alice.ipynb and alice/x.ipynb: keep both, visibly
+        names[student] = names.get(student, 0) + 1
+        unique.append((student if names[student] == 1 else f"{student} ({names[student]})", path))
+    subs = unique
+    files: dict[str, str] = {}
+    for student, _ in subs:  # "a b" and "a_b" must not share a feedback file
+        base, k = safe_name(student), 1
+        while (base if k == 1 else f"{base}_{k}") in files.values():
+            k += 1
+        files[student] = base if k == 1 else f"{base}_{k}"
     out.mkdir(parents=True, exist_ok=True)
     for d in ("feedback", "gradescope", "logs"):
         (out / d).mkdir(exist_ok=True)
@@ -295,7 +307,7 @@ def grade_folder(
             for fut in concurrent.futures.as_completed(futs):
                 g = fut.result()
                 results.append(g)
-                _write_one(spec, g, out)
+                _write_one(spec, g, out, files[g.student])
                 if not quiet:
                     print(f"{g.student}: {g.total:g} ({g.status}, {g.seconds:.1f} s)")
     results.sort(key=lambda g: g.student)
@@ -317,13 +329,13 @@ def grade_folder(
         "seconds": round(time.monotonic() - t0, 2),
         "limits": dataclasses.asdict(limits),
         "max_points": sum(c.points for c in plan.checks),
+        "files": files,  # student -> name of their feedback/gradescope/log files
     }
     (out / "run.json").write_text(json.dumps(run_info, indent=2) + "\n")
     return results
 
 
-def _write_one(spec, g: Graded, out: Path) -> None:
-    name = safe_name(g.student)
+def _write_one(spec, g: Graded, out: Path, name: str) -> None:
     (out / "feedback" / f"{name}.md").write_text(feedback_markdown(spec, g))
     gs = out / "gradescope" / name
     gs.mkdir(exist_ok=True)
