@@ -189,7 +189,7 @@ def render_html(
         "<style>.p0{fill:#f59322}.p1{fill:#0877bd}.tr{stroke:#fff;stroke-width:.8}"
         ".te{stroke:#000;stroke-width:1}.nb{fill:none;stroke:#555;stroke-width:1}"
         "text{fill:#222}.mu{fill:#666}.b,.o{stroke-opacity:.75;fill:none}.b{stroke:#0877bd}"
-        ".o{stroke:#f59322}.d{fill:none;stroke-linecap:round}</style>"
+        ".o{stroke:#f59322}.z{stroke:#bbb;fill:none}.d{fill:none;stroke-linecap:round}</style>"
     )
     title = f"Epoch {e} · {pg.step_count} steps · " + (
         "error signals W̄ of the last minibatch step" if show == "gradients" else "weights"
@@ -221,7 +221,7 @@ def render_html(
         for j in range(1 if last else M.shape[0]):
             for i in range(M.shape[1]):
                 v = float(M[j, i])
-                colour = "b" if v > 0 else "o"
+                colour = "b" if v > 0 else "o" if v < 0 else "z"
                 d = f"M{x0} {ys0[i]}L{x1} {ys1[j]}"
                 if tooltips:
                     tip = f"W^({layer + 1})[{j + 1},{i + 1}] = {float(Wl[j, i]):.4g}"
@@ -358,7 +358,8 @@ def render_html(
         + "</text>"
     )
     legend = (
-        "edges: |W̄| (thickest = largest), blue W̄ &gt; 0, orange W̄ &lt; 0; ringed: the minibatch"
+        "edges: |W̄| (thickest = largest), blue W̄ &gt; 0, orange W̄ &lt; 0, grey W̄ = 0; "
+        "ringed: the minibatch"
         if show == "gradients"
         else "edges: |w| (thicker = larger), blue w &gt; 0, orange w &lt; 0"
     )
