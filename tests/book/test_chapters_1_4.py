@@ -45,7 +45,7 @@ CHAPTERS = {
         "proofs": 5,
         "exercises": ["ex-xnor", "ex-and", "ex-induction", "ex-three-pixels", "ex-lr-predicts"],
         "figures": 3,
-        "explorers": [[5, 5, 4]],
+        "explorers": [[5, 5, 3]],
     },
     "02-feature-maps": {
         "prf": {"proposition": ["prop-xor-features"]},
@@ -178,7 +178,7 @@ def test_xor_explorer_never_reaches_four() -> None:
     path, text = _page("01-limits-of-linear-models")
     frames = _frames(_state(path, text))
     counts = [int(re.search(r"<b>(\d) of 4</b>", f).group(1)) for f in frames]
-    assert len(counts) == 100 and max(counts) == 3
+    assert len(counts) == 75 and max(counts) == 3
 
 
 def test_feature_explorer_ends_separable() -> None:
