@@ -48,6 +48,7 @@ __all__ = [
     "UNITS",
     "UNITS_PER_STEP",
     "approximate_function",
+    "approximate_function_2d",
     "binary_inputs",
     "boolean_function_network",
     "bump_layout",
@@ -58,6 +59,7 @@ __all__ = [
     "soften",
     "step_network",
     "sup_error",
+    "towers_network",
     "xor_network",
 ]
 
@@ -507,3 +509,157 @@ def indicator_l1_error(unit: str, steepness: float) -> float:
     if k < 1:
         raise ValueError(f"the ReLU formula needs steepness >= 1 (ramps apart), got {k}")
     return 1 / (2 * k)
+
+
+# ---- two inputs: towers --------------------------------------------------------------------
+
+
+def towers_network(
+    x_edges: Sequence[float] | Array,
+    y_edges: Sequence[float] | Array,
+    heights: Sequence[Sequence[float]] | Array,
+    *,
+    unit: str = "step",
+    steepness: float = 10.0,
+    steepness2: float | None = None,
+) -> MLP:
+    """A 2-H1-H2-1 network that is a sum of towers on a grid of rectangles.
+
+    The tower on ``[x_i, x_{i+1}] x [y_j, y_{j+1}]`` is built in two stages. The first
+    hidden layer holds one step (one unit; two for ReLU) at every edge ``x_i`` along
+    ``x_1`` and every edge ``y_j`` along ``x_2``. The sum of the ``x``-bump and the
+    ``y``-bump, ``s_ij = step(x_i) - step(x_{i+1}) + step(y_j) - step(y_{j+1})``, is 2 on the
+    rectangle, 1 on the cross-shaped arms and 0 elsewhere, so a second-layer step at
+    ``s_ij = 1.5`` keeps only the rectangle. The output adds ``heights[i, j]`` times each
+    tower.
+
+    Parameters
+    ----------
+    x_edges, y_edges
+        Strictly increasing edges, ``n_x + 1`` and ``n_y + 1`` numbers.
+    heights
+        Tower heights, shape ``(n_x, n_y)``.
+    unit
+        ``"step"``, ``"sigmoid"`` or ``"relu"``, used in both hidden layers.
+    steepness
+        ``k`` of the first layer (in units of ``x``).
+    steepness2
+        ``k`` of the second layer (in units of ``s``, whose levels are 0, 1, 2). By default
+        20 for sigmoids (error ``sigma(-10)`` on the flat parts) and 2 for ReLU (the ramp
+        spans ``s`` in ``[1.25, 1.75]``, so the output is exact where ``s`` is 0, 1 or 2).
+
+    Returns
+    -------
+    MLP
+        Sizes ``[2, u (n_x + n_y + 2), u n_x n_y, 1]`` with ``u = 2`` for ReLU and 1 otherwise;
+        activations ``[unit, unit, "identity"]``.
+    """
+    _check_unit(unit)
+    k = _check_steepness(steepness)
+    k2 = (
+        {"step": 1.0, "sigmoid": 20.0, "relu": 2.0}[unit]
+        if steepness2 is None
+        else _check_steepness(steepness2, "steepness2")
+    )
+    edges = []
+    for name, e in (("x_edges", x_edges), ("y_edges", y_edges)):
+        arr = as_float_array(e, name).ravel()
+        if arr.size < 2 or not np.all(np.diff(arr) > 0):
+            raise ValueError(f"{name} must be at least 2 strictly increasing numbers")
+        edges.append(arr)
+    xe, ye = edges
+    H = as_float_array(heights, "heights")
+    if H.shape != (xe.size - 1, ye.size - 1):
+        raise ValueError(
+            f"heights has shape {H.shape} but the edges make a grid of "
+            f"{(xe.size - 1, ye.size - 1)} rectangles"
+        )
+    # layer 1: a step at every edge; coef[a][i] maps layer-1 units to step i along axis a
+    W1_rows: list[list[float]] = []
+    b1: list[float] = []
+    coef: list[list[tuple[int, Array]]] = [[], []]
+    for axis, axis_edges in enumerate((xe, ye)):
+        for e in axis_edges:
+            w, b, v = _step_units(float(e), k, unit)
+            start = len(b1)
+            for wi, bi in zip(w, b, strict=True):
+                row = [0.0, 0.0]
+                row[axis] = wi
+                W1_rows.append(row)
+                b1.append(bi)
+            coef[axis].append((start, np.array(v)))
+    n1 = len(b1)
+
+    def step_vector(axis: int, i: int) -> Array:
+        start, v = coef[axis][i]
+        out = np.zeros(n1)
+        out[start : start + v.size] = v
+        return out
+
+    # layer 2: for every rectangle, a step of s_ij at 1.5; output: heights
+    w2, b2, v2 = _step_units(1.5, k2, unit)
+    W2_rows, b2_all, W3 = [], [], []
+    for i in range(xe.size - 1):
+        for j in range(ye.size - 1):
+            s = (
+                step_vector(0, i)
+                - step_vector(0, i + 1)
+                + step_vector(1, j)
+                - step_vector(1, j + 1)
+            )
+            for wi, bi, vi in zip(w2, b2, v2, strict=True):
+                W2_rows.append(wi * s)
+                b2_all.append(bi)
+                W3.append(H[i, j] * vi)
+    return MLP.from_params(
+        [
+            (np.array(W1_rows), np.array(b1)),
+            (np.array(W2_rows), np.array(b2_all)),
+            (np.array(W3)[None, :], np.array([0.0])),
+        ],
+        [unit, unit, "identity"],
+    )
+
+
+def approximate_function_2d(
+    f: Callable[[Array, Array], Array],
+    n: int,
+    unit: str = "step",
+    steepness: float | None = None,
+    *,
+    metric: str = "sup",
+    n_eval: int = 201,
+) -> tuple[MLP, float]:
+    """Approximate ``f(x1, x2)`` on ``[0, 1]^2`` by ``n * n`` towers with heights ``f(centre)``.
+
+    The tower centres form an ``n x n`` grid from 0 to 1 in each direction (the layout of
+    :func:`bump_layout` along each axis). ``steepness`` defaults to ``20 / w``.
+
+    With sigmoid or ReLU units the towers leave narrow holes at the grid's corners: there
+    both one-dimensional bumps are half on, their sum is 1 for all four neighbouring
+    towers, and the second layer switches all four off. The largest error therefore stays
+    near ``max |f|`` however many towers are used; the mean error still shrinks.
+
+    Parameters
+    ----------
+    metric
+        ``"sup"`` (largest error) or ``"mean"`` (mean absolute error) on an
+        ``n_eval x n_eval`` grid of ``[0, 1]^2``.
+
+    Returns
+    -------
+    (MLP, float)
+        The network (:func:`towers_network`) and its error.
+    """
+    if metric not in ("sup", "mean"):
+        raise ValueError(f"metric must be 'sup' or 'mean', got {metric!r}")
+    centres, edges = bump_layout(0.0, 1.0, n)
+    w = centres[1] - centres[0]
+    k = 20.0 / w if steepness is None else _check_steepness(steepness)
+    c1, c2 = np.meshgrid(centres, centres, indexing="ij")
+    net = towers_network(edges, edges, np.asarray(f(c1, c2), dtype=float), unit=unit, steepness=k)
+    g = np.linspace(0.0, 1.0, n_eval)
+    g1, g2 = np.meshgrid(g, g, indexing="ij")
+    y = net.forward(np.column_stack([g1.ravel(), g2.ravel()]))[:, 0]
+    gap = np.abs(y - np.asarray(f(g1, g2), dtype=float).ravel())
+    return net, float(gap.max() if metric == "sup" else gap.mean())

@@ -13,6 +13,7 @@ from mlp import MLP, sigmoid
 from mlp.universality import (
     UNITS,
     approximate_function,
+    approximate_function_2d,
     binary_inputs,
     boolean_function_network,
     bump_layout,
@@ -23,6 +24,7 @@ from mlp.universality import (
     soften,
     step_network,
     sup_error,
+    towers_network,
     xor_network,
 )
 
@@ -285,3 +287,59 @@ def test_approximate_function_errors() -> None:
         approximate_function(smooth, 0, 1, 1)
     with pytest.raises(ValueError, match="unit"):
         approximate_function(smooth, 0, 1, 4, unit="tanh")
+
+
+# ---- two inputs: towers ----------------------------------------------------------------------
+
+
+def _grid(n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    g = (np.arange(n) + 0.5) / n  # cell centres: no point lies exactly on an edge
+    a, b = np.meshgrid(g, g, indexing="ij")
+    return a, b, np.column_stack([a.ravel(), b.ravel()])
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_single_tower(unit: str) -> None:
+    net = towers_network([0.3, 0.6], [0.2, 0.7], [[0.8]], unit=unit, steepness=50)
+    u = 2 if unit == "relu" else 1
+    assert net.sizes == [2, 4 * u, u, 1] and net.activations == [unit, unit, "identity"]
+    a, b, X = _grid()
+    y = net.forward(X)[:, 0].reshape(a.shape)
+    inside = (a > 0.3) & (a <= 0.6) & (b > 0.2) & (b <= 0.7)
+    target = 0.8 * inside
+    if unit == "step":
+        np.testing.assert_array_equal(y, target)
+    else:
+        d = np.minimum(
+            np.minimum(np.abs(a - 0.3), np.abs(a - 0.6)),
+            np.minimum(np.abs(b - 0.2), np.abs(b - 0.7)),
+        )
+        far = d >= 0.05  # beyond the first layer's transitions
+        tol = 1e-12 if unit == "relu" else 0.8 * 2e-3
+        assert np.abs(y - target)[far].max() <= tol
+
+
+def test_towers_sum_and_errors() -> None:
+    heights = np.array([[1.0, 2.0], [3.0, 4.0]])
+    net = towers_network([0, 0.5, 1], [0, 0.5, 1], heights, unit="step", steepness=1)
+    pts = np.array([[0.25, 0.25], [0.25, 0.75], [0.75, 0.25], [0.75, 0.75], [1.5, 0.5]])
+    np.testing.assert_array_equal(net.forward(pts)[:, 0], [1, 2, 3, 4, 0])
+    with pytest.raises(ValueError, match="heights has shape"):
+        towers_network([0, 1], [0, 1], [[1.0, 2.0]])
+    with pytest.raises(ValueError, match="x_edges"):
+        towers_network([1, 0], [0, 1], [[1.0]])
+
+
+def test_approximate_function_2d() -> None:
+    def f(x1, x2):
+        return 0.5 + 0.3 * np.sin(2 * np.pi * x1) * np.cos(np.pi * x2)
+
+    sup = [approximate_function_2d(f, n, "step", n_eval=101)[1] for n in (4, 8, 16)]
+    assert sup[0] > sup[1] > sup[2] and sup[2] < 0.07
+    for unit in ("sigmoid", "relu"):
+        mean = [approximate_function_2d(f, n, unit, metric="mean", n_eval=101)[1] for n in (4, 8)]
+        assert mean[1] < mean[0]
+        # the corner holes keep the largest error near max |f| (documented behaviour)
+        assert approximate_function_2d(f, 8, unit, n_eval=101)[1] > 0.4
+    with pytest.raises(ValueError, match="metric"):
+        approximate_function_2d(f, 4, metric="median")
