@@ -82,11 +82,7 @@ class Node:
         local: tuple[float, ...] = (),
         rules: tuple[str, ...] = (),
     ) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            and not hasattr(value, "__float__")
-        ):
+        if not _is_number(value):
             raise TypeError(f"value must be a number, got {value!r}")
         if len(local) != len(parents):
             raise ValueError(f"need one local derivative per parent: {len(parents)} parents")
@@ -173,10 +169,17 @@ class Node:
         return Node(-self.value, (self,), "neg", local=(-1.0,), rules=("-1",))
 
 
+def _is_number(x: object) -> bool:
+    """A real number (Python or numpy scalar), not a bool or a string."""
+    if isinstance(x, bool | str | bytes):
+        return False
+    return isinstance(x, int | float) or (hasattr(x, "__float__") and getattr(x, "ndim", 0) == 0)
+
+
 def _node(x: object) -> Node:
     if isinstance(x, Node):
         return x
-    if isinstance(x, bool) or not isinstance(x, int | float) and not hasattr(x, "__float__"):
+    if not _is_number(x):
         raise TypeError(f"cannot use {x!r} in a computation graph: need a Node or a number")
     return Node(float(x), op="const", name=f"{float(x):g}")
 
@@ -240,7 +243,11 @@ def relu(a: object) -> Node:
     """``v = max(0, a)``; ``dv/da = 1 if a > 0 else 0``."""
     a = _node(a)
     return Node(
-        max(0.0, a.value), (a,), "relu", local=(1.0 if a.value > 0 else 0.0,), rules=("I[a>0]",)
+        max(0.0, a.value),
+        (a,),
+        "relu",
+        local=(1.0 if a.value > 0 else 0.0,),
+        rules=(f"I[{_lab(a)}>0]",),
     )
 
 
