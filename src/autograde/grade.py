@@ -85,7 +85,14 @@ def safe_name(student: str) -> str:
     return _SAFE.sub("_", student)[:100] or "_"
 
 
-def judge(spec, plan: Plan, student: str, run: RunResult | None, error: str | None) -> Graded:
+def judge(
+    spec,
+    plan: Plan,
+    student: str,
+    run: RunResult | None,
+    error: str | None,
+    limits: Limits | None = None,
+) -> Graded:
     """Turn a child's raw output into points and feedback (runs in the grader's process)."""
     keys = {r.key for r in plan.requests}
     notes: list[str] = []
@@ -103,8 +110,9 @@ def judge(spec, plan: Plan, student: str, run: RunResult | None, error: str | No
             status = "timeout"
             last = rep.started[-1] if rep.started else None
             where = f" while code cell {last} was running" if last else ""
+            wall = (limits or spec_limits(spec)).wall_seconds
             notes.append(
-                f"Your notebook did not finish within {spec_limits(spec).wall_seconds:g} s"
+                f"Your notebook did not finish within {wall:g} s"
                 f"{where}; answers not collected by then score 0."
             )
         elif not rep.done:
@@ -212,7 +220,7 @@ def grade_one(spec, plan, requests_file, student, path, limits, mode) -> Graded:
             seconds = run.seconds
             run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
             run.seconds += seconds
-        g = judge(spec, plan, student, run, None)
+        g = judge(spec, plan, student, run, None, limits)
         if retry_note:
             g.notes.insert(0, retry_note)
         return g

@@ -405,7 +405,7 @@ def entries() -> list[Entry]:
               feedback=("did not finish in time",)),
         Entry(E4, "stubborn-loops-everywhere",  # a second runaway cell: timeout, answers lost
               replace(E4, "solution", {"q1-test": STUBBORN_LOOP, "q2-test": STUBBORN_LOOP}),
-              max_total=0, status="timeout", feedback=("did not finish within",)),
+              max_total=0, status="timeout", feedback=("did not finish within 15 s",)),
         Entry(E4, "infinite-loop-cell",  # caught by the per-cell limit; the answers count
               prepend(E4, "solution", "while True:\n    pass"), total=FULL[E4],
               feedback=("timeout",)),
