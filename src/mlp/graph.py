@@ -294,7 +294,7 @@ def backward(output: Node) -> None:
     ``bar(child) * local`` to the parent's bar (``+=``: the sum at forks). Earlier bars are
     reset to 0 first.
     """
-    trace_backward(output, _record=False)
+    _backprop(output, record=False)
 
 
 @dataclass(frozen=True)
@@ -341,7 +341,7 @@ def node_labels(output: Node) -> dict[int, str]:
     return labels
 
 
-def trace_backward(output: Node, *, _record: bool = True) -> list[Step]:
+def trace_backward(output: Node) -> list[Step]:
     """Run :func:`backward` and record every step, in order.
 
     Returns
@@ -351,19 +351,23 @@ def trace_backward(output: Node, *, _record: bool = True) -> list[Step]:
         ``"add"`` step per parent (constants from Python numbers are skipped in the record,
         though their bars are computed). The chapter on backprop steps through this list.
     """
+    return _backprop(output, record=True)
+
+
+def _backprop(output: Node, record: bool) -> list[Step]:
     order = topological_order(output)
-    labels = node_labels(output) if _record else {}
+    labels = node_labels(output) if record else {}
     for n in order:
         n.bar = 0.0
     output.bar = 1.0
     steps: list[Step] = []
     for n in reversed(order):
-        if _record and n.op != "const":
+        if record and n.op != "const":
             steps.append(Step("visit", labels[id(n)], n.bar))
         for p, local, rule in zip(n.parents, n.local, n.rules, strict=True):
             term = n.bar * local
             p.bar += term  # sum over children: the multivariate chain rule
-            if _record and p.op != "const":
+            if record and p.op != "const":
                 steps.append(
                     Step(
                         "add",

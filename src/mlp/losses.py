@@ -21,6 +21,7 @@ Array = np.ndarray
 __all__ = [
     "LOSSES",
     "accuracy",
+    "get_loss",
     "one_hot",
     "softmax_cross_entropy",
     "softmax_cross_entropy_grad",

@@ -20,7 +20,7 @@ from mlp.network import MLP
 
 Array = np.ndarray
 
-__all__ = ["History", "sgd", "train_step"]
+__all__ = ["History", "evaluate", "sgd", "train_step"]
 
 
 @dataclass
