@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import struct
 import zlib
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ __all__ = [
     "map_png",
     "playground_widget",
     "render_html",
+    "render_img",
 ]
 
 ORANGE = np.array([245, 147, 34])
@@ -366,6 +368,22 @@ def render_html(
     add(f'<text class="mu" x="10" y="{_H - 26}">{legend}</text>')
     add("</svg>")
     return "".join(out)
+
+
+def render_img(pg: Playground, **kwargs: Any) -> str:
+    """The picture of :func:`render_html` as an ``<img>`` (an SVG data URI) with alt text.
+
+    Used for the precomputed frames of the static book: an image is what
+    :mod:`mlp.frames` frames hold, it carries its alt text, and its SVG is isolated from the
+    page (hover texts are left out: an image has none).
+    """
+    svg = render_html(pg, **{**kwargs, "tooltips": False})
+    alt = re.search(r'aria-label="([^"]*)"', svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{alt.group(1) if alt else ""}" '
+        f'style="width:100%;max-width:{_W}px;height:auto">'
+    )
 
 
 def _softmax1(z: Array) -> Array:
@@ -702,7 +720,7 @@ def playground_widget(config: PlaygroundConfig | str | None = None, **kwargs: An
     pg = Playground(config)
     return widgets.HTML(
         '<div class="mlp-playground-static" style="width:100%;white-space:normal">'
-        + render_html(pg, resolution=50, tooltips=False)
+        + render_img(pg, resolution=50)
         + '<p class="mlp-mode">The live playground (play, pause, step, every control) needs '
         "a running Python kernel: open this page in Binder or JupyterLab. Below, the presets' "
         "runs are precomputed and you can scrub through their epochs.</p></div>"
@@ -793,9 +811,7 @@ class PresetTour(Explorer):
         preset, epoch = state["preset"], int(round(state["epoch"]))
         pg = self.state(preset, epoch)
         p = PRESETS[preset]
-        svg = render_html(
-            pg, resolution=self.resolution, node_resolution=self.node_resolution, tooltips=False
-        )
+        svg = render_img(pg, resolution=self.resolution, node_resolution=self.node_resolution)
         caption = (
             f"<b>{html.escape(p.title)}.</b> {html.escape(p.explanation)}<br>"
             f"Epoch {epoch}: train accuracy {pg.history.train_accuracy[-1]:.0%}, "

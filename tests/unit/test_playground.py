@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -426,7 +428,7 @@ def test_widget_pauses_when_the_loss_blows_up():
 def test_static_mode_shows_a_picture_and_a_note(monkeypatch):
     monkeypatch.setenv("MLP_STATIC_WIDGETS", "1")
     w = playground_widget(SMALL)
-    assert "<svg" in w.value and "needs a running Python kernel" in w.value
+    assert "data:image/svg+xml" in w.value and "needs a running Python kernel" in w.value
     monkeypatch.setenv("MLP_STATIC_WIDGETS", "0")
     assert isinstance(playground_widget(SMALL, resolution=20), PlaygroundWidget)
 
@@ -439,7 +441,10 @@ def test_tour_static_frames_are_linked_to_the_controls():
     assert tour.n_frames == 6
     assert len(tour._links) == 1 + 2  # preset -> outer stack, epoch -> one stack per preset
     html_ = tour.frame_html(preset="xor-product", epoch=5)
-    assert html_.startswith('<div class="mlp-frame"') and "<svg" in html_ and "Epoch 5:" in html_
+    assert html_.startswith('<div class="mlp-frame"') and "Epoch 5:" in html_
+    img = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html_)
+    svg = base64.b64decode(img.group(1)).decode()
+    assert svg.startswith("<svg") and "epoch 5" in img.group(2)
     with pytest.raises(ValueError, match="unknown preset"):
         PresetTour(["nope"])
 
