@@ -380,7 +380,7 @@ PRESETS: dict[str, Preset] = {
             "XOR, one hidden layer of 4 tanh units",
             "With a nonlinear hidden layer the network learns its own features from x₁ and "
             "x₂ and solves XOR without being given x₁x₂.",
-            PlaygroundConfig(dataset="xor", noise=10, hidden=(4,), activation="tanh", lr=0.1),
+            PlaygroundConfig(dataset="xor", noise=10, hidden=(4,), activation="tanh", lr=0.3),
             50,
         ),
         Preset(
