@@ -157,3 +157,49 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+# Ready = every embedded widget view rendered and MathJax's first typesetting finished.
+READY_JS = """() => {
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const areas = [...document.querySelectorAll('.widget-subarea')];
+  if (areas.length < views || areas.some(a => a.childElementCount === 0)) return false;
+  const mj = window.MathJax;
+  if (document.querySelector('.math') && !(mj && mj.startup && mj.startup.document
+      && mj.startup.document.processed && mj.startup.document.processed.typeset)) {
+    return !!(mj && mj.startup && mj.startup.promise && window.__mathDone);
+  }
+  return true;
+}"""
+INIT_JS = """
+performance.setResourceTimingBufferSize(5000);
+window.__mathDone = false;
+document.addEventListener('DOMContentLoaded', () => {
+  const poll = () => {
+    const mj = window.MathJax;
+    if (mj && mj.startup && mj.startup.promise) {
+      mj.startup.promise.then(() => { window.__mathDone = true; });
+    } else { setTimeout(poll, 10); }
+  };
+  poll();
+});
+"""
+
+
+def wait_ready(page) -> float:
+    """Wait until the page is interactive; return the time since navigation start (ms)."""
+    page.wait_for_function(READY_JS, polling="raf", timeout=20_000)
+    return page.evaluate("performance.now()")
+
+
+def time_to_interactive(browser, url: str) -> float:
+    """One cold load of ``url`` in a fresh context: milliseconds until interactive."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(INIT_JS)
+        page.goto(url, wait_until="load")
+        return wait_ready(page)
+    finally:
+        context.close()

@@ -21,7 +21,15 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 
-from tests.browser.helpers import REPO, markdown_text, source_of, toc_docs
+from tests.browser.helpers import (
+    INIT_JS,
+    REPO,
+    markdown_text,
+    source_of,
+    time_to_interactive,
+    toc_docs,
+    wait_ready,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,33 +38,6 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_READY_MS = 2000
 # a widget-manager warning that is expected (it is a warning, listed here for the record)
 ALLOWED_CONSOLE = [re.compile(r"strict mode: use allowUnionTypes")]
-
-# Ready = every embedded widget view rendered and MathJax's first typesetting finished.
-READY_JS = """() => {
-  const views = document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]').length;
-  const areas = [...document.querySelectorAll('.widget-subarea')];
-  if (areas.length < views || areas.some(a => a.childElementCount === 0)) return false;
-  const mj = window.MathJax;
-  if (document.querySelector('.math') && !(mj && mj.startup && mj.startup.document
-      && mj.startup.document.processed && mj.startup.document.processed.typeset)) {
-    return !!(mj && mj.startup && mj.startup.promise && window.__mathDone);
-  }
-  return true;
-}"""
-INIT_JS = """
-performance.setResourceTimingBufferSize(5000);
-window.__mathDone = false;
-document.addEventListener('DOMContentLoaded', () => {
-  const poll = () => {
-    const mj = window.MathJax;
-    if (mj && mj.startup && mj.startup.promise) {
-      mj.startup.promise.then(() => { window.__mathDone = true; });
-    } else { setTimeout(poll, 10); }
-  };
-  poll();
-});
-"""
 
 
 @dataclass
@@ -76,24 +57,6 @@ class Visit:
 
 def _doc_id(doc: str) -> str:
     return doc.replace("/", "__")
-
-
-def wait_ready(page) -> float:
-    """Wait until the page is interactive; return the time since navigation start (ms)."""
-    page.wait_for_function(READY_JS, polling="raf", timeout=20_000)
-    return page.evaluate("performance.now()")
-
-
-def time_to_interactive(browser, url: str) -> float:
-    """One cold load of ``url`` in a fresh context: milliseconds until interactive."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.add_init_script(INIT_JS)
-        page.goto(url, wait_until="load")
-        return wait_ready(page)
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module", params=toc_docs(), ids=_doc_id)

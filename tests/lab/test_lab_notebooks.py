@@ -113,7 +113,8 @@ def test_chapter_runs_in_jupyterlab(lab, lab_context, path: Path, record_propert
                 label = control.locator(".widget-label").first.text_content()
                 assert _move(page, output, control, kind), (
                     f"{path.name}: moving {kind} {label!r} of figure #{i} did not change the "
-                    "live picture"
+                    "live picture (an exception in the callback shows in JupyterLab's log "
+                    "console, not in the cell)"
                 )
     finally:
         page.close()
