@@ -37,6 +37,12 @@ from autograde.sandbox import resolve_mode  # noqa: E402
 from tests.grader.corpus import entries  # noqa: E402
 
 MIX = {"solution": 0.60, "wrong": 0.20, "student-untouched": 0.12, "odd": 0.08}
+# honest mistakes of the corpus (never the attacks, loops or crashes)
+HONEST = {
+    "missing-transpose", "missing-sigma-prime", "sigma-prime-of-h", "b-not-summed",
+    "sign-error", "no-batch-mean", "w1-transposed", "eight-units", "wide-ramps",
+    "weights-for-or", "no-sigma-prime", "one-path", "linear-model", "missing-backward",
+}  # fmt: skip
 ODD = {"giant-output-solution", "attack-sys-exit", "stderr-solution", "not-json", "magics"}
 
 
@@ -44,10 +50,7 @@ def make_class(exercise: str, n: int, folder: Path) -> dict[str, int]:
     """Write n submissions for one exercise into folder; return how many of each kind."""
     full = find_exercise(exercise).name
     by_name = {e.name: e for e in entries() if e.exercise == full}
-    wrong = [e for name, e in by_name.items() if not name.startswith("attack") and name not in
-             ODD | {"solution", "student-untouched", "infinite-loop-cell",
-                    "infinite-loop-in-backward", "memory-bomb-then-solution",
-                    "huge-stored-outputs", "missing-backward"}]  # fmt: skip
+    wrong = [by_name[name] for name in sorted(HONEST) if name in by_name]
     odd = [by_name[name] for name in sorted(ODD) if name in by_name] or [by_name["solution"]]
     pools = {
         "solution": [by_name["solution"]],
@@ -136,14 +139,15 @@ def main() -> int:
         "invalid JSON), no infinite loops.",
         "",
         "| exercise | submissions | jobs | sandbox | total wall time | per submission: median "
-        "| p95 | max | load avg before/after |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| p95 | max | load avg before/after | statuses |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['exercise']} | {r['n']} | {r['jobs']} | {r['sandbox']} | **{r['wall']:.1f} s** "
             f"| {r['median']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s "
-            f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} |"
+            f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} "
+            f"| {', '.join(f'{k}: {v}' for k, v in sorted(r['statuses'].items()))} |"
         )
     lines += [
         "",
