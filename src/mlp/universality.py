@@ -1,4 +1,4 @@
-"""Expressive power, by construction: steps, bumps, Boolean functions and function approximation.
+"""Expressive power by construction: steps, bumps, towers, Boolean functions, approximation.
 
 Every builder here returns an ordinary :class:`mlp.network.MLP`, so a construction can be
 printed (``net.describe()``), evaluated (``net.forward(X)``) and rebuilt from source
@@ -20,6 +20,10 @@ Steepness ``k`` and step position ``s``
 Bumps
     A bump of height ``h`` on ``[l, r]`` is ``h * (step at l - step at r)``: two hidden
     units (four for ReLU) whose output weights are ``+h`` and ``-h``.
+Towers (two inputs)
+    :func:`towers_network` adds a second hidden layer: a wall along ``x_1`` plus a wall along
+    ``x_2`` is 2 on their crossing, 1 on the arms and 0 elsewhere, and a second-layer step at
+    1.5 keeps the crossing (two hidden layers, activations ``[unit, unit, "identity"]``).
 Boolean truth tables
     A function of ``D`` binary inputs is given by its ``2**D`` outputs, listed in the order
     of :func:`binary_inputs`: row ``i`` holds the bits of ``i`` with ``x_1`` the most
