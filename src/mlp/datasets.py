@@ -23,10 +23,10 @@ def xor_data() -> tuple[np.ndarray, np.ndarray]:
 # ---- pattern A / pattern B: a task no linear classifier can solve --------------------------
 
 PATTERN_A = np.array([1, 1, 1, 0, 1], dtype=np.float64)
-"""Pattern A: four "on" pixels ``1 1 1 0 1`` (then zeros up to 16 pixels)."""
+"""The lecture's pattern A, four "on" pixels ``1 1 1 0 1`` (then zeros up to 16 pixels)."""
 
 PATTERN_B = np.array([1, 0, 1, 1, 1], dtype=np.float64)
-"""Pattern B: four "on" pixels ``1 0 1 1 1``, the mirror image of A (not a translation)."""
+"""The lecture's pattern B, ``1 0 1 1 1``: the mirror image of A, not a translation."""
 
 
 def pattern_translations(pattern: object, n: int = 16) -> np.ndarray:
@@ -181,7 +181,7 @@ def train_test_split(
 
     Returns
     -------
-    X_train, X_test, t_train, t_test
+    X_train, X_test, t_train, t_test : numpy.ndarray
         The test part has ``round(test_fraction * n)`` examples (at least 1, at most
         ``n - 1``).
     """

@@ -1,4 +1,4 @@
-"""A TensorFlow-Playground-like trainer for 2-D classification, built on :class:`mlp.MLP`.
+"""A TensorFlow-Playground-like trainer for 2-D classification, built on :class:`~mlp.network.MLP`.
 
 This module is the *model* of the playground: what is trained and how. It has no widgets
 (the view lives in :mod:`mlp.playground_view`), so everything here runs headless and is
@@ -9,7 +9,7 @@ tested like any other code.
   size, regularization, seed) and round-trips through a short shareable string
   (:meth:`PlaygroundConfig.to_string`, :meth:`PlaygroundConfig.from_string`).
 * :class:`Playground` is the training state: the data, the input features, an
-  :class:`mlp.MLP`, and a history of train/test losses. :meth:`Playground.step` is one
+  :class:`~mlp.network.MLP`, and a history of train/test losses. :meth:`Playground.step` is one
   minibatch update made by :func:`mlp.train.train_step`, the very function the chapters
   teach; :meth:`Playground.train` runs whole epochs.
 * :data:`PRESETS` are configurations that each make one point of the lecture.
@@ -90,7 +90,7 @@ FEATURES: dict[str, tuple[str, Callable[[Array, Array], Array]]] = {
 """Each input feature's key, its label, and how it is computed from ``(x1, x2)``."""
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "step")
-"""Hidden-layer activations: the Playground's four (``identity`` is its "linear") plus the
+"""The hidden-layer activations, the Playground's four (``identity`` is its "linear") plus the
 hard threshold ``step``, whose zero derivative shows why gradient descent cannot train it."""
 
 LOSSES = ("squared_error", "cross_entropy")
@@ -149,8 +149,8 @@ class PlaygroundConfig:
     features
         Keys of :data:`FEATURES` used as the network's inputs, at least one.
     hidden
-        Widths of the hidden layers: at most :data:`MAX_LAYERS` layers of 1 to
-        :data:`MAX_UNITS` units; ``()`` is no hidden layer (a linear classifier).
+        Widths of the hidden layers: at most ``MAX_LAYERS`` layers of 1 to
+        ``MAX_UNITS`` units; ``()`` is no hidden layer (a linear classifier).
     activation
         Activation of every hidden layer, one of :data:`ACTIVATIONS`.
     loss
@@ -319,13 +319,13 @@ class PlaygroundConfig:
 
     @property
     def sizes(self) -> list[int]:
-        """Layer widths of the network: features, hidden layers, outputs."""
+        """The layer widths of the network (features, hidden layers, outputs)."""
         n_out = 1 if self.loss == "squared_error" else 2
         return [len(self.features), *self.hidden, n_out]
 
     @property
     def activations(self) -> list[str]:
-        """One activation per layer: the hidden activation, then the output's."""
+        """The activation of each layer (the hidden activation, then the output's)."""
         out = "sigmoid" if self.loss == "squared_error" else "identity"
         return [self.activation] * len(self.hidden) + [out]
 
@@ -513,7 +513,7 @@ class Playground:
     Attributes
     ----------
     config : PlaygroundConfig
-    net : mlp.MLP
+    net : mlp.network.MLP
         The network; its input is the selected features.
     X_train, t_train, X_test, t_test : numpy.ndarray
         The points ``(n, 2)`` and labels ``(n,)``.
@@ -526,9 +526,9 @@ class Playground:
         Completed passes over the training set since the last reset.
     last_batch : numpy.ndarray or None
         Indices (into the training set) of the last minibatch.
-    last_grads : list of (W_bar, b_bar) or None
-        The error signals of the parameters at the last step, regularization included:
-        the step moved every parameter by ``-lr`` times these.
+    last_grads : list of tuple or None
+        The error signals ``(W_bar, b_bar)`` of each layer at the last step, regularization
+        included: the step moved every parameter by ``-lr`` times these.
 
     Examples
     --------
@@ -728,7 +728,7 @@ class Playground:
 
     # ---- showing the network ------------------------------------------------------------
     def describe(self, precision: int = 3) -> str:
-        """The trained network printed as the :class:`mlp.MLP` it is (weights and biases)."""
+        """The trained network printed as the :class:`~mlp.network.MLP` it is (weights and biases)."""
         c = self.config
         head = (
             f"inputs: {', '.join(FEATURES[f][0] for f in c.features)}  "
@@ -741,8 +741,8 @@ class Playground:
     def network_code(self, name: str = "net") -> str:
         """Python source that rebuilds the trained network exactly, with its features.
 
-        The code defines ``name`` (an :class:`mlp.MLP` with bit-identical parameters, via
-        :meth:`mlp.MLP.to_code`) and ``features(X)``, which maps points ``(B, 2)`` to the
+        The code defines ``name`` (an :class:`~mlp.network.MLP` with bit-identical parameters, via
+        :meth:`~mlp.network.MLP.to_code`) and ``features(X)``, which maps points ``(B, 2)`` to the
         network's input; ``name.forward(features(X))`` is the trained network's output.
         """
         c = self.config

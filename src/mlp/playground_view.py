@@ -400,7 +400,7 @@ class PlaygroundWidget:
     Parameters
     ----------
     config
-        Starting configuration (a :class:`PlaygroundConfig`, share string or preset key).
+        Starting configuration (a :class:`~mlp.playground.PlaygroundConfig`, share string or preset key).
     resolution, node_resolution
         Grid sizes of the decision map and of the units' small maps.
     interval
