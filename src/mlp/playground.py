@@ -728,7 +728,7 @@ class Playground:
 
     # ---- showing the network ------------------------------------------------------------
     def describe(self, precision: int = 3) -> str:
-        """The trained network printed as the :class:`~mlp.network.MLP` it is (weights and biases)."""
+        """The trained network printed as the :class:`~mlp.network.MLP` it is (its weights)."""
         c = self.config
         head = (
             f"inputs: {', '.join(FEATURES[f][0] for f in c.features)}  "

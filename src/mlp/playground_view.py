@@ -400,7 +400,8 @@ class PlaygroundWidget:
     Parameters
     ----------
     config
-        Starting configuration (a :class:`~mlp.playground.PlaygroundConfig`, share string or preset key).
+        Starting configuration: a :class:`~mlp.playground.PlaygroundConfig`, a share string
+        or a preset key.
     resolution, node_resolution
         Grid sizes of the decision map and of the units' small maps.
     interval
