@@ -15,7 +15,10 @@
      search field's label (its text names it) and the icons' titles (the button keeps its
      "Color mode" label and tooltip);
    * the widget manager's slider handles (``role="slider"``) have no accessible name (WCAG
-     4.1.2, axe ``aria-input-field-name``): name each after its slider's visible label.
+     4.1.2, axe ``aria-input-field-name``): name each after its slider's visible label;
+   * docutils writes the bibliography as ``role="list"`` whose entries have the deprecated
+     ``role="doc-biblioentry"``, which is not a list item (axe ``aria-required-children``,
+     critical): make the entries ``role="listitem"``.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ _A11Y = """
       t.parentNode.removeAttribute('aria-labelledby');
       t.parentNode.setAttribute('aria-hidden', 'true');
       t.remove();
+    });
+    document.querySelectorAll('[role="list"] > [role="doc-biblioentry"]').forEach(function (e) {
+      e.setAttribute('role', 'listitem');
     });
     var handles = '.widget-slider .noUi-handle:not([aria-label])';
     document.querySelectorAll(handles).forEach(function (h) {
