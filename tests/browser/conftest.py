@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, chromium, serve  # noqa: F401  (chromium: a fixture)
+from tests.browser.helpers import ARTIFACTS, chromium, serve, toc_docs  # noqa: F401  (chromium: a fixture)
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
@@ -28,8 +28,10 @@ def site(book_html: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    current = {f"{doc.replace('/', '__')}.png" for doc in toc_docs()}
     for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
+        if old.name not in current:  # a page no longer in the table of contents
+            old.unlink(missing_ok=True)
     return SCREENSHOTS
 
 
