@@ -60,6 +60,7 @@ __all__ = [
     "DesignChallenge",
     "SigmoidStep",
     "challenge_target",
+    "freeze_static",
     "weights_html",
 ]
 
@@ -101,13 +102,24 @@ def _side_legend(ax: Any, entries: Sequence[tuple[str, dict[str, Any]]]) -> list
     return lines
 
 
-def _freeze_static(fig: Figure, dynamic: Sequence[Any]) -> None:
+def freeze_static(fig: Figure, dynamic: Sequence[Any]) -> None:
     """Draw everything but ``dynamic`` once, into a bitmap placed behind the axes.
 
     The static artists (axes frame, ticks, labels, legend text) are then hidden, so each
     later ``savefig`` only draws the bitmap and the few dynamic artists: text layout is
     the slow part of a matplotlib redraw. Only valid while the figure is saved at its own
-    dpi and its axes limits do not change (true for every widget here).
+    dpi and its axes limits do not change (true for every widget here). Call it once, after
+    building the figure and before the first update; any drawing callback of an
+    :class:`~mlp.frames.Explorer` can use it.
+
+    Parameters
+    ----------
+    fig
+        The figure (for an Explorer, the ``fig`` passed to its drawing function).
+    dynamic
+        The artists that change between updates (lines, images, texts...), and any static
+        artist that must appear on top of one of them (dynamic artists are drawn over the
+        bitmap).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -213,7 +225,7 @@ class SigmoidStep:
             ],
         )
         ax.set_title("A sigmoid σ(k (x − s)) approaching a step", fontsize=10)
-        _freeze_static(fig, [self._step, self._sig, self._relu, self._band])
+        freeze_static(fig, [self._step, self._sig, self._relu, self._band])
         self._fig = fig
 
     def draw(self, fig: Figure, steepness: float, position: float) -> str:
@@ -314,7 +326,7 @@ class BumpBuilder:
         self._sum_handle = handles[1]
         ax.set_title("A bump: a step up plus a step down", fontsize=10)
         dynamic = [*self._parts, self._sum, *self._marks, self._sum_handle]
-        _freeze_static(fig, dynamic)
+        freeze_static(fig, dynamic)
         self._fig = fig
 
     def draw(
@@ -500,7 +512,7 @@ class DesignChallenge:
         )
         self._out_handle = handles[1]
         ax.set_title("Function design challenge: match the dashed curve", fontsize=10)
-        _freeze_static(fig, [self._out, self._bars, self._out_handle])
+        freeze_static(fig, [self._out, self._bars, self._out_handle])
         self._fig = fig
 
     def _draw(self, fig: Figure, unit: str, heights: Array) -> tuple[MLP, float]:

@@ -177,7 +177,7 @@ def test_frozen_background_matches_a_full_redraw(monkeypatch: pytest.MonkeyPatch
 
     values = dict(unit="relu", left=0.3, right=0.7, steepness=20, height=0.8)
     fast = BumpBuilder(mode="live").explorer.render(**values)[0]
-    monkeypatch.setattr(bw, "_freeze_static", lambda fig, dynamic: None)
+    monkeypatch.setattr(bw, "freeze_static", lambda fig, dynamic: None)
     full = BumpBuilder(mode="live").explorer.render(**values)[0]
     a, b = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=float) for p in (fast, full))
     assert a.shape == b.shape
