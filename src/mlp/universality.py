@@ -28,7 +28,7 @@ Boolean truth tables
     A function of ``D`` binary inputs is given by its ``2**D`` outputs, listed in the order
     of :func:`binary_inputs`: row ``i`` holds the bits of ``i`` with ``x_1`` the most
     significant, so for ``D = 2`` the order is (0,0), (0,1), (1,0), (1,1), as in
-    :func:`mlp.xor_data`.
+    :func:`mlp.datasets.xor_data`.
 """
 
 from __future__ import annotations
@@ -411,8 +411,10 @@ def bump_layout(a: float, b: float, n_bumps: int) -> tuple[Array, Array]:
 
     Returns
     -------
-    (centres, edges)
-        Arrays of shapes ``(n_bumps,)`` and ``(n_bumps + 1,)``.
+    centres : numpy.ndarray
+        Shape ``(n_bumps,)``.
+    edges : numpy.ndarray
+        Shape ``(n_bumps + 1,)``.
     """
     if not (np.isfinite(a) and np.isfinite(b) and a < b):
         raise ValueError(f"need finite a < b, got a={a!r}, b={b!r}")
