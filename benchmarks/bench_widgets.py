@@ -1,4 +1,4 @@
-"""Update latency of the expressive-power widgets (``mlp.bump_widgets``), headless.
+"""Update latency of the expressive-power widgets (``mlp.bump_widgets``, chapter 05), headless.
 
 One live update of a widget is what happens when a reader moves a slider in Jupyter:
 ``Explorer.render(fast=True)`` recomputes the network, updates the persistent figure's
@@ -89,16 +89,39 @@ def naive_bump(unit: str, left: float, right: float, steepness: float, height: f
     return buf.getvalue()
 
 
+def chapter_explorer(notebook: Path, name: str) -> object:
+    """Run a chapter's code cells (live mode, Agg) until ``name`` exists; return it."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+    import nbformat
+
+    plt.switch_backend("agg")
+    env: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plt.show() on Agg
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type == "code":
+                exec(compile(cell.source, str(notebook), "exec"), env)
+                plt.close("all")
+                if name in env:
+                    return env[name]
+    raise LookupError(f"{notebook} defines no {name!r}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=60, help="updates timed per widget")
     parser.add_argument("--out", default=str(HERE / "results" / "widgets.md"))
     args = parser.parse_args(argv)
 
+    os.environ.pop("MLP_STATIC_WIDGETS", None)  # live mode everywhere
+    xor = chapter_explorer(HERE.parent / "lecture2" / "05-xor-network.ipynb", "xor_explorer")
     sig = SigmoidStep(mode="live")
     bump = BumpBuilder(mode="live")
     chal = DesignChallenge(mode="live")
     cases = {
+        "softened XOR, k (chapter 05)": (xor, {"k": [0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32]}),
         "sigmoid to step": (
             sig.explorer,
             {"steepness": [1, 3, 7, 16, 40, 90, 128], "position": [0.3, 0.42, 0.5, 0.61, 0.7]},
