@@ -1,4 +1,5 @@
-"""The three interactive figures of the "Expressive power" chapters, built on :class:`Explorer`.
+"""The three interactive figures of the "Expressive power" chapters, on
+:class:`~mlp.frames.Explorer`.
 
 * :class:`SigmoidStep`: a steepness slider showing ``sigma(k (x - s))`` (and a ReLU ramp)
   approach the hard threshold ``I[x > s]``.
