@@ -63,8 +63,21 @@ def source_of(doc: str) -> Path:
 
 
 def chapter_notebooks() -> list[Path]:
-    """The notebooks of the table of contents (the chapters), in reading order."""
-    return [p for p in map(source_of, toc_docs()) if p.suffix == ".ipynb"]
+    """The notebooks of the table of contents that the book executes (the chapters), in order.
+
+    Notebooks matching ``execute.exclude_patterns`` of _config.yml (the student exercise
+    notebooks, shown but not run) are left out.
+    """
+    import fnmatch
+
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    skip = (config.get("execute") or {}).get("exclude_patterns") or []
+    notebooks = [p for p in map(source_of, toc_docs()) if p.suffix == ".ipynb"]
+    return [
+        p
+        for p in notebooks
+        if not any(fnmatch.fnmatch(p.relative_to(REPO).as_posix(), pat) for pat in skip)
+    ]
 
 
 def markdown_text(path: Path) -> str:
