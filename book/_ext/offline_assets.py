@@ -18,7 +18,9 @@
      4.1.2, axe ``aria-input-field-name``): name each after its slider's visible label;
    * docutils writes the bibliography as ``role="list"`` whose entries have the deprecated
      ``role="doc-biblioentry"``, which is not a list item (axe ``aria-required-children``,
-     critical): make the entries ``role="listitem"``.
+     critical): make the entries ``role="listitem"``;
+   * the navigation's expanders (``<summary>`` holding only a chevron icon) have no name
+     (axe ``summary-name``, serious): name each "Sections of <its chapter's title>".
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ _A11Y = """
     });
     document.querySelectorAll('[role="list"] > [role="doc-biblioentry"]').forEach(function (e) {
       e.setAttribute('role', 'listitem');
+    });
+    document.querySelectorAll('nav summary:not([aria-label])').forEach(function (e) {
+      var link = e.parentNode.parentNode.querySelector(':scope > a');
+      var title = link ? link.textContent.trim() : '';
+      e.setAttribute('aria-label', title ? 'Sections of ' + title : 'Sections');
     });
     var handles = '.widget-slider .noUi-handle:not([aria-label])';
     document.querySelectorAll(handles).forEach(function (h) {
