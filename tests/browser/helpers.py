@@ -178,11 +178,9 @@ READY_JS = """() => {
     'script[type="application/vnd.jupyter.widget-view+json"]').length;
   const areas = [...document.querySelectorAll('.widget-subarea')];
   if (areas.length < views || areas.some(a => a.childElementCount === 0)) return false;
-  const mj = window.MathJax;
-  if (document.querySelector('.math') && !(mj && mj.startup && mj.startup.document
-      && mj.startup.document.processed && mj.startup.document.processed.typeset)) {
-    return !!(mj && mj.startup && mj.startup.promise && window.__mathDone);
-  }
+  // wait for MathJax's first typesetting where the page loads MathJax (a page without
+  // math in its body does not, even when its navigation shows a title with math)
+  if (document.querySelector('script[src*="mathjax" i]')) return !!window.__mathDone;
   return true;
 }"""
 INIT_JS = """
