@@ -92,6 +92,14 @@ class Control:
         return self.description or self.name
 
 
+def _evenly_spaced(values: Sequence[float]) -> bool:
+    """True when the values are increasing by one constant step (a slider's grid)."""
+    if len(values) < 3:
+        return True
+    steps = [b - a for a, b in itertools.pairwise(values)]
+    return all(abs(d - steps[0]) <= 1e-9 * max(1.0, abs(steps[0])) for d in steps) and steps[0] > 0
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.3g}"
@@ -211,6 +219,13 @@ class Explorer:
             )
         lo, hi = min(c.values), max(c.values)
         spacing = (hi - lo) / max(len(c.values) - 1, 1)
+        if c.live_step is None and not _evenly_spaced(c.values):
+            # uneven values (epochs 0, 5, 20, 100...) are states, not points on a scale:
+            # the live slider offers exactly them, as the static one does
+            options = list(zip(c._labels, c.values, strict=True))
+            return widgets.SelectionSlider(
+                options=options, value=value, description=c.label, style=style
+            )
         step = c.live_step if c.live_step is not None else (spacing or 1)
         if all(isinstance(v, int) for v in c.values) and float(step).is_integer():
             return widgets.IntSlider(

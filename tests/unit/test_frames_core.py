@@ -92,3 +92,19 @@ def test_render_returns_png_bytes():
     ex = Explorer(draw_line, {"slope": [1.0]}, alt="x", mode="live")
     png, text = ex.render(slope=1.0)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and text == "slope = 1.0"
+
+
+def test_unevenly_spaced_values_give_a_live_slider_over_exactly_those_values():
+    seen = []
+
+    def draw(fig, epoch):
+        seen.append(epoch)
+        return draw_line(fig, float(epoch))
+
+    ex = Explorer(draw, {"epoch": [0, 5, 20, 100]}, alt="x", mode="live")
+    slider = ex._widgets["epoch"]
+    assert isinstance(slider, widgets.SelectionSlider)
+    slider.index = 2
+    assert seen[-1] == 20 and "slope = 20.0" in ex.view.value
+    ex.set(epoch=100)
+    assert seen[-1] == 100
