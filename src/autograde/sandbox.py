@@ -233,10 +233,12 @@ def run_submission(
         if mode == "bwrap":
             cmd = [
                 shutil.which("bwrap") or "bwrap",
+                # /tmp first: the Python environment may itself live under /tmp (a CI
+                # clone), and a later tmpfs would hide it
+                "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
                 *_bwrap_mounts(),
                 "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
                 "--cap-drop", "ALL", "--die-with-parent", "--new-session",
-                "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
                 "--size", str(limits.tmpfs_bytes), "--tmpfs", "/submission",
                 "--ro-bind", str(notebook), "/submission/submission.ipynb",
                 "--ro-bind", str(requests_file), "/grader/requests.json",
