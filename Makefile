@@ -59,6 +59,10 @@ $(VENDOR)/.copied: node_modules/.installed
 assets: $(VENDOR)/.copied
 
 book: $(VENV)/.book-installed assets
+	@# Sphinx rewrites only pages whose source changed: after a change to the build's own
+	@# code or configuration, drop the HTML (the notebooks' execution cache is kept).
+	@if [ -f $(BUILD)/html/index.html ] && [ -n "$$(find book/_ext book/_static _config.yml _toc.yml -newer $(BUILD)/html/index.html -type f 2>/dev/null)" ]; then \
+	  echo "build configuration changed: rewriting every page"; rm -rf $(BUILD)/html $(BUILD)/.doctrees; fi
 	@start=$$(date +%s); \
 	MLP_STATIC_WIDGETS=1 $(JB) build -W -n --keep-going . ; status=$$?; \
 	echo "book build took $$(( $$(date +%s) - start )) s (exit $$status)"; \

@@ -8,6 +8,7 @@ in the environment variable ``BOOK_HTML``.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,16 @@ VENV_BIN = Path(sys.executable).parent
 
 def build_book(root: Path, out: Path | None = None, *, env_extra: dict | None = None):
     """Run the book build the way ``make book`` does; return the completed process."""
+    html = (out or root) / "_build" / "html"
+    config = [root / "_config.yml", root / "_toc.yml", *(root / "book").glob("_ext/*.py")]
+    config += list((root / "book").glob("_static/*"))
+    if (html / "index.html").exists():
+        built = (html / "index.html").stat().st_mtime
+        if any(p.stat().st_mtime > built for p in config if p.exists()):
+            # as `make book` does: pages whose source is unchanged are not rewritten by
+            # Sphinx, so a change to the build's own code needs a fresh HTML folder
+            shutil.rmtree(html)
+            shutil.rmtree(html.parent / ".doctrees", ignore_errors=True)
     cmd = [str(VENV_BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", str(root)]
     if out is not None:
         cmd += ["--path-output", str(out)]

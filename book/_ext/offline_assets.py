@@ -21,6 +21,7 @@
      critical): make the entries ``role="listitem"``;
    * the navigation's expanders (``<summary>`` holding only a chevron icon) have no name
      (axe ``summary-name``, serious): name each "Sections of <its chapter's title>".
+5. Load MathJax on every page, since the navigation bar may hold math in a title.
 """
 
 from __future__ import annotations
@@ -145,6 +146,9 @@ def _copy_widget_fonts(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # MathJax on every page: the navigation lists titles with math (an exercise on
+    # "$[1, 2]$"), which would stay raw LaTeX on pages that have no equation of their own.
+    app.set_html_assets_policy("always")
     app.connect("html-page-context", _add_shim, priority=400)
     app.connect("html-page-context", _dedupe_scripts, priority=999)
     app.connect("build-finished", _copy_widget_fonts)
