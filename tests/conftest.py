@@ -25,12 +25,16 @@ def build_book(root: Path, out: Path | None = None, *, env_extra: dict | None = 
     config = [root / "_config.yml", root / "_toc.yml", *(root / "book").glob("_ext/*.py")]
     config += list((root / "book").glob("_static/*"))
     if (html / "index.html").exists():
+        # as `make book` does: Sphinx rewrites only pages whose source changed and the
+        # execution cache only notices changed notebooks, so a change to the build's own
+        # code means fresh pages, and a change to mlp also means re-executing every chapter
         built = (html / "index.html").stat().st_mtime
-        if any(p.stat().st_mtime > built for p in config if p.exists()):
-            # as `make book` does: pages whose source is unchanged are not rewritten by
-            # Sphinx, so a change to the build's own code needs a fresh HTML folder
+        mlp_changed = any(p.stat().st_mtime > built for p in (root / "src/mlp").rglob("*.py"))
+        if mlp_changed or any(p.stat().st_mtime > built for p in config if p.exists()):
             shutil.rmtree(html)
             shutil.rmtree(html.parent / ".doctrees", ignore_errors=True)
+        if mlp_changed:
+            shutil.rmtree(html.parent / ".jupyter_cache", ignore_errors=True)
     cmd = [str(VENV_BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", str(root)]
     if out is not None:
         cmd += ["--path-output", str(out)]

@@ -26,6 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.book.widgetstate import check_links as _check_links
+from tests.book.widgetstate import frames as _frames
+
 MAX_PAGE_BYTES = 3_000_000
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 STATE = re.compile(
@@ -95,31 +98,6 @@ def _state(path: Path, text: str) -> dict:
     m = STATE.search(text)
     assert m, f"{path.name} has no saved widget state (application/vnd.jupyter.widget-state+json)"
     return json.loads(m.group(1))["state"]
-
-
-def _models(state: dict, name: str) -> dict[str, dict]:
-    return {k: v["state"] for k, v in state.items() if v["model_name"] == name}
-
-
-def _frames(state: dict) -> list[str]:
-    return [
-        s["value"]
-        for s in _models(state, "HTMLModel").values()
-        if 'class="mlp-frame"' in s.get("value", "")
-    ]
-
-
-def _check_links(state: dict) -> int:
-    """Every link joins a control's index to a Stack's selected_index; return their count."""
-    links = _models(state, "LinkModel")
-    for link in links.values():
-        (src, src_attr), (dst, dst_attr) = link["source"], link["target"]
-        src_id, dst_id = src.removeprefix("IPY_MODEL_"), dst.removeprefix("IPY_MODEL_")
-        assert src_id in state and dst_id in state, "a link points to a missing model"
-        assert (src_attr, dst_attr) == ("index", "selected_index")
-        assert state[src_id]["model_name"] in {"SelectionSliderModel", "ToggleButtonsModel"}
-        assert state[dst_id]["model_name"] == "StackModel"
-    return len(links)
 
 
 def test_expected_grids_are_modest() -> None:

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from mlp.bump_widgets import HEIGHT_RULES, BumpBuilder, DesignChallenge, SigmoidStep
+from tests.book.widgetstate import check_links as _check_links
+from tests.book.widgetstate import frames as _frames
 
 MAX_PAGE_BYTES = 3_000_000
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -75,31 +77,6 @@ def ch5() -> tuple[Path, dict]:
 @pytest.fixture(scope="module")
 def ch6() -> tuple[Path, dict]:
     return _load("06-universality")
-
-
-def _models(state: dict, name: str) -> dict[str, dict]:
-    return {k: v["state"] for k, v in state.items() if v["model_name"] == name}
-
-
-def _frames(state: dict) -> list[str]:
-    return [
-        s["value"]
-        for s in _models(state, "HTMLModel").values()
-        if 'class="mlp-frame"' in s.get("value", "")
-    ]
-
-
-def _check_links(state: dict) -> int:
-    """Every link joins a control's index to a Stack's selected_index; return their count."""
-    links = _models(state, "LinkModel")
-    for link in links.values():
-        (src, src_attr), (dst, dst_attr) = link["source"], link["target"]
-        src_id, dst_id = src.removeprefix("IPY_MODEL_"), dst.removeprefix("IPY_MODEL_")
-        assert src_id in state and dst_id in state, "a link points to a missing model"
-        assert src_attr == "index" and dst_attr == "selected_index"
-        assert state[src_id]["model_name"] in {"SelectionSliderModel", "ToggleButtonsModel"}
-        assert state[dst_id]["model_name"] == "StackModel"
-    return len(links)
 
 
 def test_grids_match_the_chapter() -> None:

@@ -29,6 +29,8 @@ import pytest
 
 from mlp import graph
 from mlp.backprop_widgets import backward_visits, mlp_scalar_graph
+from tests.book.widgetstate import check_links as _check_links
+from tests.book.widgetstate import frames as _frames
 
 MAX_PAGE_BYTES = 3_000_000
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -81,34 +83,6 @@ def ch9() -> tuple[Path, str, dict]:
 @pytest.fixture(scope="module")
 def ch10() -> tuple[Path, str, dict]:
     return _load("10-training-on-digits")
-
-
-def _models(state: dict, name: str) -> dict[str, dict]:
-    return {k: v["state"] for k, v in state.items() if v["model_name"] == name}
-
-
-def _frames(state: dict) -> list[str]:
-    return [
-        s["value"]
-        for s in _models(state, "HTMLModel").values()
-        if 'class="mlp-frame"' in s.get("value", "")
-    ]
-
-
-def _check_links(state: dict) -> int:
-    """Every link joins a slider's index to a Stack's selected_index; return their count."""
-    links = _models(state, "LinkModel")
-    for link in links.values():
-        (src, src_attr), (dst, dst_attr) = link["source"], link["target"]
-        src_id, dst_id = src.removeprefix("IPY_MODEL_"), dst.removeprefix("IPY_MODEL_")
-        assert src_id in state and dst_id in state, "a link points to a missing model"
-        assert (src_attr, dst_attr) == ("index", "selected_index")
-        assert state[src_id]["model_name"] == "SelectionSliderModel"
-        assert state[dst_id]["model_name"] == "StackModel"
-        n_children = len(state[dst_id]["state"]["children"])
-        n_options = len(state[src_id]["state"]["_options_labels"])
-        assert n_children == n_options, "a slider and its stack disagree on the step count"
-    return len(links)
 
 
 def _math(text: str) -> str:

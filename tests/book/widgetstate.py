@@ -1,0 +1,55 @@
+"""Reading a built page's saved widget state: the frames and links of its interactive figures.
+
+Shared by the chapter tests in this folder. A page executed by the book build carries its
+widgets' state in ``<script type="application/vnd.jupyter.widget-state+json">``; an
+``mlp.frames.Explorer`` in static mode leaves there one ``HTMLModel`` per precomputed frame
+(``class="mlp-frame"``) and one ``LinkModel`` per control-to-stack link.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+STATE = re.compile(
+    r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
+)
+CONTROL_MODELS = {"SelectionSliderModel", "ToggleButtonsModel"}
+
+
+def widget_state(text: str, where: str = "page") -> dict:
+    """The ``state`` mapping (model id -> model) saved in a built page."""
+    m = STATE.search(text)
+    assert m, f"{where} has no saved widget state (application/vnd.jupyter.widget-state+json)"
+    return json.loads(m.group(1))["state"]
+
+
+def models(state: dict, name: str) -> dict[str, dict]:
+    """The states of every model called ``name`` (e.g. ``"LinkModel"``), by model id."""
+    return {k: v["state"] for k, v in state.items() if v["model_name"] == name}
+
+
+def frames(state: dict) -> list[str]:
+    """The HTML of every precomputed frame."""
+    return [
+        s["value"]
+        for s in models(state, "HTMLModel").values()
+        if 'class="mlp-frame"' in s.get("value", "")
+    ]
+
+
+def check_links(state: dict, controls: set[str] = CONTROL_MODELS) -> int:
+    """Check that every link joins a control's index to a Stack with as many children as the
+    control has options; return the number of links."""
+    links = models(state, "LinkModel")
+    for link in links.values():
+        (src, src_attr), (dst, dst_attr) = link["source"], link["target"]
+        src_id, dst_id = src.removeprefix("IPY_MODEL_"), dst.removeprefix("IPY_MODEL_")
+        assert src_id in state and dst_id in state, "a link points to a missing model"
+        assert (src_attr, dst_attr) == ("index", "selected_index")
+        assert state[src_id]["model_name"] in controls
+        assert state[dst_id]["model_name"] == "StackModel"
+        n_children = len(state[dst_id]["state"]["children"])
+        n_options = len(state[src_id]["state"]["_options_labels"])
+        assert n_children == n_options, "a control and its stack disagree on the state count"
+    return len(links)
