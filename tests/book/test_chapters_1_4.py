@@ -19,21 +19,19 @@ The expected grids are the controls of the Explorers in the chapter sources.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.book.widgetstate import STATE, widget_state
+from tests.book.widgetstate import chapter_page as _page
 from tests.book.widgetstate import check_links as _check_links
+from tests.book.widgetstate import explorer_grid as _grid
 from tests.book.widgetstate import frames as _frames
 
 MAX_PAGE_BYTES = 3_000_000
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-STATE = re.compile(
-    r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
-)
 
 # Per chapter: the prf blocks by kind -> labels, proofs, exercises, static figures, and the
 # value counts of every Explorer's controls (in the order the chapter creates them).
@@ -74,30 +72,8 @@ CHAPTERS = {
 }
 
 
-def _grid(counts: list[int]) -> tuple[int, int]:
-    """(frames, links) of an Explorer whose controls have these value counts."""
-    frames, links, stacks = 1, 0, 1
-    for n in counts:
-        links += stacks  # one link from this control to every stack at its depth
-        stacks *= n
-        frames *= n
-    return frames, links
-
-
-def _page(name: str) -> tuple[Path, str]:
-    root = Path(os.environ.get("BOOK_HTML", "_build/html"))
-    path = root / "lecture2" / f"{name}.html"
-    if not path.exists():
-        pytest.skip(
-            f"no built chapter at {path}: build the book first (make book) or set BOOK_HTML"
-        )
-    return path, path.read_text(encoding="utf-8")
-
-
 def _state(path: Path, text: str) -> dict:
-    m = STATE.search(text)
-    assert m, f"{path.name} has no saved widget state (application/vnd.jupyter.widget-state+json)"
-    return json.loads(m.group(1))["state"]
+    return widget_state(text, path.name)
 
 
 def test_expected_grids_are_modest() -> None:

@@ -13,29 +13,19 @@ a change of a widget's grid and a stale page cannot both pass.
 from __future__ import annotations
 
 import inspect
-import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from mlp.bump_widgets import HEIGHT_RULES, BumpBuilder, DesignChallenge, SigmoidStep
+from tests.book.widgetstate import chapter_page, widget_state
 from tests.book.widgetstate import check_links as _check_links
+from tests.book.widgetstate import explorer_grid as _grid
 from tests.book.widgetstate import frames as _frames
 
 MAX_PAGE_BYTES = 3_000_000
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-
-
-def _grid(explorer_cls_args: list[int]) -> tuple[int, int]:
-    """(frames, links) of an Explorer whose controls have these value counts."""
-    frames, links, stacks = 1, 0, 1
-    for n in explorer_cls_args:
-        links += stacks  # one link from this control to every stack at its depth
-        stacks *= n
-        frames *= n
-    return frames, links
 
 
 def _counts(widget) -> list[int]:
@@ -55,18 +45,8 @@ XOR_K = [7]  # the k slider of chapter 5
 
 
 def _load(name: str) -> tuple[Path, dict]:
-    root = Path(os.environ.get("BOOK_HTML", "_build/html"))
-    path = root / "lecture2" / f"{name}.html"
-    if not path.exists():
-        pytest.skip(
-            f"no built chapter at {path}: build the book first (make book) or set BOOK_HTML"
-        )
-    text = path.read_text(encoding="utf-8")
-    m = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
-    )
-    assert m, f"{path} has no saved widget state"
-    return path, json.loads(m.group(1))["state"]
+    path, text = chapter_page(name)
+    return path, widget_state(text, str(path))
 
 
 @pytest.fixture(scope="module")

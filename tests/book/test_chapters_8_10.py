@@ -19,8 +19,6 @@ of a graph and a stale page cannot both pass.
 from __future__ import annotations
 
 import html as html_lib
-import json
-import os
 import re
 from pathlib import Path
 
@@ -29,14 +27,12 @@ import pytest
 
 from mlp import graph
 from mlp.backprop_widgets import backward_visits, mlp_scalar_graph
+from tests.book.widgetstate import chapter_page, widget_state
 from tests.book.widgetstate import check_links as _check_links
 from tests.book.widgetstate import frames as _frames
 
 MAX_PAGE_BYTES = 3_000_000
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-STATE = re.compile(
-    r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
-)
 
 
 def _n_steps_lls() -> int:
@@ -58,16 +54,8 @@ def _n_steps_mlp() -> int:
 
 
 def _load(name: str) -> tuple[Path, str, dict]:
-    root = Path(os.environ.get("BOOK_HTML", "_build/html"))
-    path = root / "lecture2" / f"{name}.html"
-    if not path.exists():
-        pytest.skip(
-            f"no built chapter at {path}: build the book first (make book) or set BOOK_HTML"
-        )
-    text = path.read_text(encoding="utf-8")
-    m = STATE.search(text)
-    assert m, f"{path} has no saved widget state"
-    return path, text, json.loads(m.group(1))["state"]
+    path, text = chapter_page(name)
+    return path, text, widget_state(text, str(path))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,11 @@ widgets' state in ``<script type="application/vnd.jupyter.widget-state+json">``;
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
+
+import pytest
 
 STATE = re.compile(
     r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
@@ -53,3 +57,24 @@ def check_links(state: dict, controls: set[str] = CONTROL_MODELS) -> int:
         n_options = len(state[src_id]["state"]["_options_labels"])
         assert n_children == n_options, "a control and its stack disagree on the state count"
     return len(links)
+
+
+def chapter_page(name: str) -> tuple[Path, str]:
+    """The built HTML of chapter ``name`` (from ``BOOK_HTML``), or skip if it is not built."""
+    root = Path(os.environ.get("BOOK_HTML", "_build/html"))
+    path = root / "lecture2" / f"{name}.html"
+    if not path.exists():
+        pytest.skip(
+            f"no built chapter at {path}: build the book first (make book) or set BOOK_HTML"
+        )
+    return path, path.read_text(encoding="utf-8")
+
+
+def explorer_grid(counts: list[int]) -> tuple[int, int]:
+    """(frames, links) of an Explorer whose controls have these value counts."""
+    frames, links, stacks = 1, 0, 1
+    for n in counts:
+        links += stacks  # one link from this control to every stack at its depth
+        stacks *= n
+        frames *= n
+    return frames, links
