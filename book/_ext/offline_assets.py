@@ -5,9 +5,7 @@
    declaration is a SyntaxError in the browser console.
 2. Serve the Jupyter widget manager's icon fonts where its stylesheet looks for them
    (next to each page), so no request fails.
-3. Give the widget manager the MathJax 2 call it makes (``MathJax.Hub.Queue``), routed to
-   MathJax 3's ``typesetPromise``: without it, widgets log "reading 'Queue'" errors.
-4. Accessibility fixes found by the axe-core browser tests (tests/browser), applied in the page
+3. Accessibility fixes found by the axe-core browser tests (tests/browser), applied in the page
    because the markup comes from the theme and the widget manager:
    * the theme's search field carries ``aria-label="Search"`` although it shows "Search
      Ctrl+K", and the colour-mode button's icons carry titles ("Light") its label ("Color
@@ -21,7 +19,7 @@
      critical): make the entries ``role="listitem"``;
    * the navigation's expanders (``<summary>`` holding only a chevron icon) have no name
      (axe ``summary-name``, serious): name each "Sections of <its chapter's title>".
-5. Load MathJax on every page, since the navigation bar may hold math in a title.
+(Math is typeset at build time by the sibling extension ``math_prerender``.)
 """
 
 from __future__ import annotations
@@ -31,27 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-
-_SHIM = """
-(function () {
-  function hub() {
-    return { Queue: function (cmd) {
-      var el = cmd && cmd[2];
-      var mj = window.MathJax;
-      if (el && mj && mj.typesetPromise) { mj.typesetPromise([el]).catch(function () {}); }
-    } };
-  }
-  var cfg = window.MathJax || {};
-  cfg.startup = cfg.startup || {};
-  cfg.startup.ready = function () {
-    window.MathJax.startup.defaultReady();
-    window.MathJax.Hub = hub();
-  };
-  cfg.Hub = hub();
-  window.MathJax = cfg;
-})();
-""".strip()
-
 
 _A11Y = """
 (function () {
@@ -115,21 +92,20 @@ def _dedupe_scripts(
     scripts[:] = unique
 
 
-def _add_shim(
+def _add_a11y(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    # priority 501: after the ``window.MathJax = {...}`` configuration that myst writes
-    # (priority 500), before MathJax itself runs (it is loaded with ``defer``).
-    app.builder.add_js_file(None, body=_SHIM, priority=501)
     app.builder.add_js_file(None, body=_A11Y, priority=502)
 
 
 def _copy_widget_fonts(app: Sphinx, exception: Exception | None) -> None:
     """Put the widget manager's icon fonts where its CSS looks for them.
 
-    The widget manager's stylesheet refers to its fonts as
-    ``@jupyter-widgets/html-manager/dist/<hash>.woff2`` relative to the page, so every folder
-    that holds a page gets a copy (a few hundred kB each), taken from the vendored assets.
+    The widget manager's stylesheets refer to its fonts relative to the page, as
+    ``@jupyter-widgets/html-manager/dist/<hash>.woff2`` or, when the controls' default theme
+    is the first to load (which depends on timing), as ``@jupyter-widgets/<hash>.woff2``. So
+    every folder that holds a page gets a copy in both places (a few hundred kB each), taken
+    from the vendored assets.
     """
     if exception is not None or app.builder.format != "html":
         return
@@ -139,17 +115,17 @@ def _copy_widget_fonts(app: Sphinx, exception: Exception | None) -> None:
         return
     folders = {page.parent for page in out.rglob("*.html") if "_static" not in page.parts}
     for folder in folders:
-        target = folder / "@jupyter-widgets" / "html-manager" / "dist"
-        target.mkdir(parents=True, exist_ok=True)
-        for font in fonts:
-            shutil.copy2(font, target / font.name)
+        for target in (
+            folder / "@jupyter-widgets" / "html-manager" / "dist",
+            folder / "@jupyter-widgets",
+        ):
+            target.mkdir(parents=True, exist_ok=True)
+            for font in fonts:
+                shutil.copy2(font, target / font.name)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # MathJax on every page: the navigation lists titles with math (an exercise on
-    # "$[1, 2]$"), which would stay raw LaTeX on pages that have no equation of their own.
-    app.set_html_assets_policy("always")
-    app.connect("html-page-context", _add_shim, priority=400)
+    app.connect("html-page-context", _add_a11y, priority=400)
     app.connect("html-page-context", _dedupe_scripts, priority=999)
     app.connect("build-finished", _copy_widget_fonts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
