@@ -172,29 +172,18 @@ def serve(directory: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-# Ready = every embedded widget view rendered and MathJax's first typesetting finished.
+# Ready = every embedded widget view rendered and every formula shown typeset (the build
+# typesets the math; a page that loaded MathJax instead would be ready once it had run).
 READY_JS = """() => {
   const views = document.querySelectorAll(
     'script[type="application/vnd.jupyter.widget-view+json"]').length;
   const areas = [...document.querySelectorAll('.widget-subarea')];
   if (areas.length < views || areas.some(a => a.childElementCount === 0)) return false;
-  // wait for MathJax's first typesetting where the page loads MathJax (a page without
-  // math in its body does not, even when its navigation shows a title with math)
-  if (document.querySelector('script[src*="mathjax" i]')) return !!window.__mathDone;
-  return true;
+  return [...document.querySelectorAll('span.math, div.math')]
+    .every(e => e.querySelector('mjx-container'));
 }"""
 INIT_JS = """
 performance.setResourceTimingBufferSize(5000);
-window.__mathDone = false;
-document.addEventListener('DOMContentLoaded', () => {
-  const poll = () => {
-    const mj = window.MathJax;
-    if (mj && mj.startup && mj.startup.promise) {
-      mj.startup.promise.then(() => { window.__mathDone = true; });
-    } else { setTimeout(poll, 10); }
-  };
-  poll();
-});
 """
 
 
