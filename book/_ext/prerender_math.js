@@ -35,6 +35,8 @@ const ELEMENT = /(<(span|div) class="math notranslate nohighlight"[^>]*>)([\s\S]
 const TEX = /\\\(([\s\S]*?)\\\)|\\\[([\s\S]*?)\\\]/g;
 const ENTITIES = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'" };
 const unescape = (s) => s.replace(/&(?:lt|gt|amp|quot|#39);/g, (e) => ENTITIES[e]);
+const escape = (s) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 class TexError extends Error {}
 
@@ -91,7 +93,11 @@ async function main() {
           // reach it (MathJax in the browser makes every formula focusable for its menu)
           adaptor.setAttribute(node, 'tabindex', '0');
         }
-        body += inner.slice(at, t.index) + adaptor.outerHTML(node);
+        // the TeX stays on the page (as MathJax 4 keeps it) for readers' tools and tests
+        const markup = adaptor
+          .outerHTML(node)
+          .replace('<mjx-container ', `<mjx-container data-latex="${escape(tex)}" `);
+        body += inner.slice(at, t.index) + markup;
         at = t.index + t[0].length;
         count += 1;
       }

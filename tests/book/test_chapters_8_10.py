@@ -74,9 +74,17 @@ def ch10() -> tuple[Path, str, dict]:
 
 
 def _math(text: str) -> str:
-    """All the math on a page (inline and display), HTML-unescaped."""
-    spans = re.findall(r'class="math[^"]*">(.*?)</(?:span|div)>', text, re.S)
-    return html_lib.unescape("\n".join(spans))
+    """The TeX of all the math on a page (inline and display), HTML-unescaped.
+
+    The build typesets every formula and keeps its TeX in ``data-latex`` (see
+    book/_ext/prerender_math.js); every math element must have been typeset.
+    """
+    elements = re.findall(
+        r'class="math notranslate nohighlight"[^>]*>(.*?)</(?:span|div)>', text, re.S
+    )
+    assert elements and all("<mjx-container" in e for e in elements), "math left untypeset"
+    tex = re.findall(r'<mjx-container data-latex="([^"]*)"', "\n".join(elements))
+    return html_lib.unescape("\n".join(tex))
 
 
 def _plain(text: str) -> str:
