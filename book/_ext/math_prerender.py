@@ -32,8 +32,6 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("prerender_math.js")
-MATH_ELEMENT = 'class="math notranslate nohighlight"'
-DONE_MARK = 'id="MJX-SVG-styles"'
 
 # MathJax 2's call, as the widget manager makes it, answered without loading MathJax unless
 # the element holds TeX (then the vendored MathJax is loaded once and typesets it).
@@ -152,13 +150,12 @@ def _prerender(app: Sphinx, exception: Exception | None) -> None:
     node, mathjax = choice
     out = Path(app.outdir)
     skip = {"_static", "vendor", "@jupyter-widgets", "_sources", "_images"}
-    pages = []
-    for page in sorted(out.rglob("*.html")):
-        if skip & set(page.relative_to(out).parts):
-            continue
-        text = page.read_text(encoding="utf-8")
-        if MATH_ELEMENT in text and DONE_MARK not in text:
-            pages.append(str(page))
+    # the script itself passes over pages without math and pages an earlier build typeset
+    pages = [
+        str(page)
+        for page in sorted(out.rglob("*.html"))
+        if not skip & set(page.relative_to(out).parts)
+    ]
     if not pages:
         return
     proc = subprocess.run(
@@ -171,8 +168,8 @@ def _prerender(app: Sphinx, exception: Exception | None) -> None:
     )
     if proc.returncode:
         raise ExtensionError(f"typesetting the math with MathJax failed:\n{proc.stderr.strip()}")
-    counts = json.loads(proc.stdout)
-    logger.info(f"math_prerender: {sum(counts.values())} formulas on {len(counts)} pages")
+    counts = [n for n in json.loads(proc.stdout).values() if n]
+    logger.info(f"math_prerender: {sum(counts)} formulas typeset on {len(counts)} pages")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 // Typeset the book's math once, at build time, with the site's own MathJax (run by Node).
 //
 // Usage: node prerender_math.js <mathjax es5 folder> < pages.json
-//   pages.json: ["/abs/path/page.html", ...]
+//   pages.json: ["/abs/path/page.html", ...]; pages without math, or typeset by an earlier
+//   run (they hold the math stylesheet), are left as they are.
 //
 // Every element Sphinx writes for math (<span|div class="math notranslate nohighlight">
 // holding \(...\) or \[...\]) gets the SVG markup MathJax would have made in the reader's
@@ -38,8 +39,6 @@ const unescape = (s) => s.replace(/&(?:lt|gt|amp|quot|#39);/g, (e) => ENTITIES[e
 const escape = (s) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-class TexError extends Error {}
-
 async function main() {
   const MathJax = await require(path.join(mathjaxDir, 'node-main.js')).init({
     loader: { load: ['input/tex', 'output/svg', 'a11y/assistive-mml'] },
@@ -47,7 +46,7 @@ async function main() {
       // no red "\foo" in the page: an unknown macro is an error of the build
       packages: { '[-]': ['noundefined'] },
       formatError: (jax, err) => {
-        throw new TexError(err.message);
+        throw err;
       },
     },
     // one copy of each glyph's outline per page, shared by its formulas
