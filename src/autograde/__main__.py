@@ -1,4 +1,6 @@
-"""Command line: ``python -m autograde {release,check-release,grade,describe}``."""
+"""Command line: ``python -m autograde {release,check-release,grade,describe}``.
+
+After a run: ``python -m autograde {gradebook,similarity,report} --help``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ import numpy as np
 
 
 def main(argv: list[str] | None = None) -> int:
+    # gradebook, similarity, report: after a run, reading its output (autograde.classcli)
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("gradebook", "similarity", "report"):
+        from autograde.classcli import main as class_main
+
+        return class_main(args)
     from autograde import grade as G
     from autograde import release as R
     from autograde.spec import load_spec

@@ -9,8 +9,9 @@ grader's internals.  One record per submission, with the keys of ``OUT/results.j
      "seconds", "notes"}
 
 When ``results.jsonl`` is absent (older runs), the records are rebuilt from ``grades.csv``,
-``run.json`` and ``gradescope/<file>/results.json``; then ``mistake`` is ``None``, ``file``
-is ``None`` and ``seconds`` is ``None``.
+``run.json`` and ``gradescope/<file>/results.json``; then ``file`` and ``seconds`` are
+``None``, and ``mistake`` is the text after "Likely mistake:" in the check's message (the
+grader's wording today), else ``None``.
 """
 
 from __future__ import annotations
@@ -169,10 +170,19 @@ def _legacy_checks(out_dir: Path, student: str) -> list[dict[str, Any]]:
                 "score": float(t.get("score", 0)),
                 "max_score": float(t.get("max_score", 0)),
                 "message": str(t.get("output", "")),
-                "mistake": None,
+                "mistake": legacy_mistake(str(t.get("output", ""))),
             }
         )
     return checks
+
+
+_LIKELY = re.compile(r"Likely mistake: (.+?)\.?\s*$", re.S)
+
+
+def legacy_mistake(message: str) -> str | None:
+    """The mistake a feedback message names after "Likely mistake:", if any."""
+    m = _LIKELY.search(message)
+    return m.group(1).strip() if m else None
 
 
 def exercise_folder(out_dir: Path, exercise: str | None = None) -> Path | None:
