@@ -65,7 +65,7 @@ def read_roster(path: Path, id_column: str | None = None) -> tuple[str, list[dic
         rows = [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in reader]
     col = id_column or next((c for c in ID_CANDIDATES if c in cols), None)
     if col is None or col not in cols:
-        want = repr(id_column) if id_column else "an id column (" + ", ".join(ID_CANDIDATES) + ")"
+        want = f"column {id_column!r}" if id_column else f"id column ({', '.join(ID_CANDIDATES)})"
         raise RosterError(f"roster {path} has no {want}; its columns: {', '.join(cols) or 'none'}")
     kept, seen = [], {}
     for line, row in enumerate(rows, 2):
