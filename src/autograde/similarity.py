@@ -3,10 +3,11 @@
 Each notebook's code cells are written to a ``.py`` file and compared by ``copydetect``
 (winnowing over tokenized code, so renamed variables and reordered cells do not hide a
 copy).  The released notebook's own code (the exercise's ``student.ipynb``: imports, setup,
-public tests) is boilerplate: its fingerprints are subtracted, so only what students wrote
-counts.  Writes ``similarity.csv`` (every pair, ranked) and ``similarity.html`` (the ranked
-table and, for the top pairs, both codes with the shared parts highlighted) into a folder
-meant for the instructor only: nothing here goes into students' feedback.
+public tests) is boilerplate: its lines are dropped from each submission and its
+fingerprints subtracted, so only what students wrote counts.  Writes ``similarity.csv``
+(every pair, ranked) and ``similarity.html`` (the ranked table and, for the top pairs, both
+codes with the shared parts highlighted) into a folder meant for the instructor only:
+nothing here goes into students' feedback.
 
 A pair's score is the larger of the two shares of own code found in the other submission
 (``copydetect``'s similarity of each file), so copying a part of a longer answer still ranks.
@@ -64,6 +65,17 @@ def notebook_code(path: Path) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def own_code(code: str, released: set[str]) -> str:
+    """``code`` without the lines that appear (stripped) in the released notebook.
+
+    copydetect subtracts the boilerplate's fingerprints, but a fingerprint that straddles a
+    released line and the student's next line is new; dropping the released lines first
+    leaves only what the student wrote, so two answers do not match through the scaffold.
+    """
+    kept = [ln for ln in code.splitlines() if ln.strip() and ln.strip() not in released]
+    return "\n".join(kept) + "\n"
+
+
 def find_notebooks(folder: Path) -> dict[str, Path]:
     """``student -> notebook``: ``name.ipynb`` files and the first ``name/*.ipynb``."""
     subs = {}
@@ -101,12 +113,13 @@ def compare_notebooks(
     from copydetect import CodeFingerprint, compare_files
     from copydetect.utils import highlight_overlap
 
+    released = {ln.strip() for nb in boilerplate for ln in notebook_code(nb).splitlines()}
     with tempfile.TemporaryDirectory(prefix="autograde-sim-") as tmp:
         bp_hashes = _boilerplate_hashes(boilerplate, Path(tmp))
         prints = {}
         for k, (student, nb) in enumerate(sorted(notebooks.items())):
             f = Path(tmp) / f"s{k}.py"
-            f.write_text(notebook_code(nb), encoding="utf-8")
+            f.write_text(own_code(notebook_code(nb), released), encoding="utf-8")
             prints[student] = CodeFingerprint(str(f), NOISE_T, GUARANTEE_T - NOISE_T + 1, bp_hashes)
     names = sorted(prints)
     own = {s: int(prints[s].token_coverage) for s in names}
