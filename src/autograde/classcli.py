@@ -80,9 +80,9 @@ def gradebook_command(a: argparse.Namespace) -> int:
     print(f"wrote {gb.canvas_csv} and {gb.detail_csv}"
           + (f" ({late_n} late)" if policy else ""))  # fmt: skip
     unmatched = [
-        ("submissions not on the roster", gb.not_on_roster),
-        ("roster students without a submission", gb.no_submission),
-        ("submissions without a known time (not penalised)", gb.no_time),
+        ("submission(s) not on the roster", gb.not_on_roster),
+        ("roster student(s) without a submission", gb.no_submission),
+        ("submission(s) without a known time (not penalised)", gb.no_time),
     ]
     for what, names in unmatched:
         if names:

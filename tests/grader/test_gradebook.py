@@ -274,8 +274,8 @@ def test_gradebook_command(run_copy, roster, tmp_path):
            "--per-day", "10%", "--times-csv", str(times), "--strict"]  # fmt: skip
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert p.returncode == 1, p.stderr  # --strict: eve and pat are not on the roster
-    assert "2 submissions not on the roster: eve, pat" in p.stderr
-    assert "1 roster students without a submission: zoe" in p.stderr
+    assert "2 submission(s) not on the roster: eve, pat" in p.stderr
+    assert "1 roster student(s) without a submission: zoe" in p.stderr
     rows = read(out / "canvas-gradebook.csv")
     assert rows[0][-1] == "Ex 4" and {r[1]: r[-1] for r in rows[1:]}["fay"] == "4.7"
     bad = subprocess.run([*cmd[:-1], "--timezone", "Nowhere/City"], cwd=ROOT,
