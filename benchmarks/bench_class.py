@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import re
 import sys
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+import copydetect  # noqa: E402, F401  (imported before timing: it loads matplotlib)
 import nbformat  # noqa: E402
 
 from autograde.classreport import write_class_report  # noqa: E402
@@ -105,7 +107,8 @@ def main() -> None:
         "# After-the-run commands: time against class size",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
-        "one process (similarity is single-threaded).",
+        "one process (similarity is single-threaded); load average "
+        f"{os.getloadavg()[0]:.1f} at the end.",
         "",
         "| submissions | pairs | similarity report (s) | class report (s) | gradebook (s) |",
         "|---:|---:|---:|---:|---:|",

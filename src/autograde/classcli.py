@@ -92,7 +92,7 @@ def gradebook_command(a: argparse.Namespace) -> int:
 
 def similarity_command(a: argparse.Namespace) -> int:
     """Run ``similarity``: compare the submissions, released code subtracted."""
-    from autograde.runout import exercise_folder
+    from autograde.runout import exercise_folder, load_results
     from autograde.similarity import write_similarity_report
 
     bp = a.boilerplate
@@ -105,8 +105,9 @@ def similarity_command(a: argparse.Namespace) -> int:
             )
         bp = [ex / "student.ipynb"]
     csv_path, html_path, pairs = write_similarity_report(
-        a.submissions, a.dest or a.out / "instructor", bp, top=a.top, flag=a.flag
-    )
+        a.submissions, a.dest or a.out / "instructor", bp, top=a.top, flag=a.flag,
+        records=load_results(a.out),
+    )  # fmt: skip
     flagged = sum(p.score >= a.flag for p in pairs)
     print(f"{len(pairs)} pairs, {flagged} at or above {a.flag:.0%}: {html_path}, {csv_path}")
     return 0

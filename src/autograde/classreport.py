@@ -143,7 +143,7 @@ def _summary(records: list[Record], info: dict) -> str:
         f"median {statistics.median(totals):g} / {mx:g}" if totals else "no scores",
         f"mean {statistics.fmean(totals):.2f}" if totals else "",
         f"{full} with full marks",
-        "status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())),
+        ("status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items()))) if status else "",
     ]
     if info.get("sandbox") == "none":
         parts.append("graded WITHOUT a sandbox (--sandbox none)")

@@ -227,8 +227,8 @@ def _write_detail(path: Path, entries: list[Entry]) -> None:
 
 def late_note(e: Entry, policy: LatePolicy) -> str:
     """The markdown note a student reads about their submission time and any penalty."""
-    due = policy.due.strftime("%Y-%m-%d %H:%M UTC")
-    when = e.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if e.submitted_at else "unknown"
+    due = policy.show(policy.due)
+    when = policy.show(e.submitted_at) if e.submitted_at else "unknown"
     lines = ["## Submission time", "", f"Submitted {when}; due {due}."]
     if e.days_late == 0:
         lines.append("On time: no late penalty.")

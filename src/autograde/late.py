@@ -91,6 +91,8 @@ class LatePolicy:
         penalty for any late submission.
     grace : timedelta
         Submissions up to ``due + grace`` are on time.
+    tz : str
+        The IANA timezone times are shown in (feedback notes).
     """
 
     due: datetime
@@ -98,6 +100,11 @@ class LatePolicy:
     fraction: bool = True
     cap: float | None = None
     grace: timedelta = timedelta(0)
+    tz: str = "UTC"
+
+    def show(self, t: datetime) -> str:
+        """``t`` as a student reads it: in the course's timezone, to the minute."""
+        return t.astimezone(zone(self.tz)).strftime("%Y-%m-%d %H:%M %Z")
 
     def __post_init__(self) -> None:
         if self.due.tzinfo is None:
@@ -110,6 +117,7 @@ class LatePolicy:
             raise LatePolicyError("a fractional penalty or cap must be at most 1 (100%)")
         if self.grace < timedelta(0):
             raise LatePolicyError("the grace period must be >= 0")
+        zone(self.tz)
 
     def days_late(self, submitted: datetime) -> int:
         """Started days after the due date (0 if on time or within the grace period)."""
@@ -159,7 +167,7 @@ def make_policy(
     if f1 is not None and f2 is not None and f1 != f2:
         raise LatePolicyError("the penalty per day and the cap must both be % or both points")
     frac = f1 if f1 is not None else (f2 if f2 is not None else True)
-    return LatePolicy(d, per, frac, cp, timedelta(minutes=grace_minutes))
+    return LatePolicy(d, per, frac, cp, timedelta(minutes=grace_minutes), tz or "UTC")
 
 
 def times_from_csv(path: Path, tz: str | None = None) -> dict[str, datetime]:

@@ -89,6 +89,24 @@ def find_notebooks(folder: Path) -> dict[str, Path]:
     return subs
 
 
+def run_notebooks(records: list[dict], folder: Path) -> dict[str, Path]:
+    """``student -> notebook``: the file the grader chose (a record's ``file``), else found.
+
+    ``file`` may be absolute or relative to ``folder``; a record without one, or whose file
+    is gone, falls back to :func:`find_notebooks`'s rule.
+    """
+    found = find_notebooks(folder)
+    chosen = {}
+    for r in records:
+        f = r.get("file")
+        path = None if not f else (Path(f) if Path(f).is_absolute() else Path(folder) / f)
+        if path is not None and path.is_file():
+            chosen[r["student"]] = path
+        elif r["student"] in found:
+            chosen[r["student"]] = found[r["student"]]
+    return chosen or found
+
+
 def compare_notebooks(
     notebooks: dict[str, Path], boilerplate: list[Path], *, top: int = 10
 ) -> tuple[list[Pair], dict[str, int]]:
@@ -161,6 +179,7 @@ def write_similarity_report(
     *,
     top: int = 10,
     flag: float = 0.5,
+    records: list[dict] | None = None,
 ) -> tuple[Path, Path, list[Pair]]:
     """Compare the notebooks in ``submissions``; write ``dest/similarity.{csv,html}``.
 
@@ -176,8 +195,11 @@ def write_similarity_report(
         Pairs shown with highlighted code in the HTML.
     flag : float
         Pairs scoring at least this are marked "look at this" in both files.
+    records : list of dict, optional
+        The run's records (:func:`autograde.runout.load_results`): compare the notebook the
+        grader graded for each student (see :func:`run_notebooks`).
     """
-    subs = find_notebooks(submissions)
+    subs = run_notebooks(records, submissions) if records else find_notebooks(submissions)
     if len(subs) < 2:
         raise SimilarityError(f"{submissions} holds {len(subs)} notebook(s): nothing to compare")
     pairs, own = compare_notebooks(subs, boilerplate, top=top)

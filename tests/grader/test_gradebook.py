@@ -278,6 +278,8 @@ def test_gradebook_command(run_copy, roster, tmp_path):
     assert "1 roster student(s) without a submission: zoe" in p.stderr
     rows = read(out / "canvas-gradebook.csv")
     assert rows[0][-1] == "Ex 4" and {r[1]: r[-1] for r in rows[1:]}["fay"] == "4.7"
+    note = (out / "feedback" / "fay.md").read_text()
+    assert "Submitted 2026-10-02 23:00 EDT; due 2026-10-01 23:59 EDT." in note
     bad = subprocess.run([*cmd[:-1], "--timezone", "Nowhere/City"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and "error: unknown timezone 'Nowhere/City'" in bad.stderr

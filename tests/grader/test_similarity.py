@@ -114,3 +114,20 @@ def test_similarity_command(class_run, tmp_path):
     again = [*cmd[:4], str(tmp_path), str(subs), "--exercise", "04", "--dest", str(dest)]
     p = subprocess.run(again, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
+
+
+def test_the_notebook_the_grader_chose_is_compared(class_run, tmp_path):
+    subs, _ = class_run
+    folder = tmp_path / "subs"
+    for name in ("ana", "pat"):  # two notebooks each: the grader graded the second one
+        (folder / name).mkdir(parents=True)
+        (folder / name / "a-draft.ipynb").write_bytes((subs / "dee.ipynb").read_bytes())
+        (folder / name / "final.ipynb").write_bytes((subs / f"{name}.ipynb").read_bytes())
+    (folder / "ben.ipynb").write_bytes((subs / "ben.ipynb").read_bytes())
+    records = [{"student": "ana", "file": "ana/final.ipynb"},
+               {"student": "pat", "file": str(folder / "pat" / "final.ipynb")},
+               {"student": "ben", "file": None}]  # fmt: skip
+    _, _, pairs = write_similarity_report(folder, tmp_path / "i", BOILERPLATE, records=records)
+    assert {pairs[0].a, pairs[0].b} == {"ana", "pat"} and pairs[0].score > 0.6
+    _, _, first = write_similarity_report(folder, tmp_path / "j", BOILERPLATE)
+    assert first[0].score == 0  # by the folder rule alone: the drafts, untouched notebooks
