@@ -34,6 +34,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import copydetect  # noqa: E402, F401  (imported before timing: it loads matplotlib)
+import matplotlib.figure  # noqa: E402, F401
 import nbformat  # noqa: E402
 
 from autograde.classreport import write_class_report  # noqa: E402

@@ -24,6 +24,7 @@ from pathlib import Path
 
 NOISE_T = 25  # copydetect's defaults: shortest match considered (in filtered characters)
 GUARANTEE_T = 30
+TABLE_ROWS = 200  # pairs listed in the HTML (the CSV has every pair)
 
 
 class SimilarityError(ValueError):
@@ -141,9 +142,13 @@ def compare_notebooks(
             prints[student] = CodeFingerprint(str(f), NOISE_T, GUARANTEE_T - NOISE_T + 1, bp_hashes)
     names = sorted(prints)
     own = {s: int(prints[s].token_coverage) for s in names}
+    sharing = _pairs_sharing_a_fingerprint(prints)
     pairs, slices = [], {}
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
+            if (a, b) not in sharing:  # nothing in common: copydetect would say 0
+                pairs.append(Pair(a, b, 0.0, 0.0, 0))
+                continue
             tokens, (sa, sb), sl = compare_files(prints[a], prints[b])
             pairs.append(Pair(a, b, float(sa), float(sb), int(tokens)))
             slices[(a, b)] = sl
@@ -158,6 +163,17 @@ def compare_notebooks(
                 prints[p.b].raw_code, s2, "<mark>", "</mark>", escape_html=True
             )[0]
     return pairs, own
+
+
+def _pairs_sharing_a_fingerprint(prints: dict) -> set[tuple[str, str]]:
+    """The pairs (sorted names) with at least one fingerprint in common (an inverted index)."""
+    holders: dict[int, list[str]] = {}
+    for name in sorted(prints):
+        for h in prints[name].hashes:
+            holders.setdefault(int(h), []).append(name)
+    return {
+        (a, b) for names in holders.values() for i, a in enumerate(names) for b in names[i + 1 :]
+    }
 
 
 def _boilerplate_hashes(boilerplate: list[Path], tmp: Path):
@@ -232,7 +248,8 @@ pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:85%}"""
 def _html(pairs: list[Pair], own: dict[str, int], flag: float, top: int, n_bp: int) -> str:
     e = html.escape
     rows = []
-    for r, p in enumerate(pairs, 1):
+    listed = [p for p in pairs[:TABLE_ROWS] if p.score > 0]
+    for r, p in enumerate(listed, 1):
         cls = ' class="flag"' if p.score >= flag else ""
         rows.append(
             f"<tr{cls}><td>{r}</td><td class=n>{e(p.a)}</td><td class=n>{e(p.b)}</td>"
@@ -264,7 +281,8 @@ def _html(pairs: list[Pair], own: dict[str, int], flag: float, top: int, n_bp: i
         f"{note}<table><tr><th>rank</th><th>student A</th><th>student B</th><th>score</th>"
         "<th>share of A</th><th>share of B</th><th>shared tokens</th></tr>"
         + "".join(rows)
-        + "</table><h2>Top pairs, shared code highlighted</h2>"
+        + f"</table><p>{len(pairs) - len(listed)} more pairs (lower, or with nothing shared) "
+        "are in similarity.csv.</p><h2>Top pairs, shared code highlighted</h2>"
         + "".join(shown)
         + "</body></html>\n"
     )

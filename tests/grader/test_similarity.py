@@ -64,6 +64,8 @@ def test_report_files(class_run, tmp_path):
     assert rows[0]["flagged"] == "yes" and sum(r["flagged"] == "yes" for r in rows) == 1
     page = html_path.read_text()
     assert "instructor only" in page and "dee, eve" in page
+    listed = sum(float(r["score"]) > 0 for r in rows)
+    assert page.count("<tr") == 1 + listed and f"{28 - listed} more pairs" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # no outside request
     # nothing of it reaches the students' feedback
     assert not any("similar" in f.read_text().lower() for f in (out / "feedback").glob("*.md"))
@@ -131,3 +133,18 @@ def test_the_notebook_the_grader_chose_is_compared(class_run, tmp_path):
     assert {pairs[0].a, pairs[0].b} == {"ana", "pat"} and pairs[0].score > 0.6
     _, _, first = write_similarity_report(folder, tmp_path / "j", BOILERPLATE)
     assert first[0].score == 0  # by the folder rule alone: the drafts, untouched notebooks
+
+
+def test_pairs_skipped_by_the_index_really_share_nothing(class_run, monkeypatch):
+    import itertools
+
+    import autograde.similarity as sim
+
+    subs, _ = class_run
+    fast, _ = compare_notebooks(find_notebooks(subs), BOILERPLATE)
+    every = lambda prints: set(itertools.combinations(sorted(prints), 2))  # noqa: E731
+    monkeypatch.setattr(sim, "_pairs_sharing_a_fingerprint", every)
+    slow, _ = compare_notebooks(find_notebooks(subs), BOILERPLATE)
+    assert [(p.a, p.b, p.share_a, p.share_b, p.tokens) for p in fast] == [
+        (p.a, p.b, p.share_a, p.share_b, p.tokens) for p in slow
+    ]
