@@ -202,25 +202,28 @@ def _entries(rows, col, records, policy, times) -> tuple[list[Entry], list[str]]
     return entries, no_time
 
 
+def _num(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
 def _write_detail(path: Path, entries: list[Entry]) -> None:
     cols = ["student", "on_roster", "status", "raw", "max", "submitted_at", "days_late"]
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow([*cols, "penalty", "final"])
         for e in entries:
-            num = lambda v: "" if v is None else f"{v:g}"  # noqa: E731
             when = e.submitted_at.isoformat() if e.submitted_at else ""
             w.writerow(
                 [
                     safe_cell(e.student),
                     "yes" if e.on_roster else "no",
                     safe_cell(e.status),
-                    num(e.raw),
-                    num(e.max_points),
+                    _num(e.raw),
+                    _num(e.max_points),
                     when,
                     e.days_late,
                     f"{e.penalty:g}",
-                    num(e.final),
+                    _num(e.final),
                 ]
             )
 
