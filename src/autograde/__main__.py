@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograde {release,check-release,grade,describe}``.
+"""Command line: ``python -m autograde {release,check-release,grade,describe,gradescope}``.
 
 After a run: ``python -m autograde {gradebook,similarity,report} --help``."""
 
@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--cell-timeout", type=float, help="seconds per code cell")
     g.add_argument("--memory-mb", type=int, help="address-space limit per submission")
     g.add_argument("--quiet", action="store_true")
+    z = sub.add_parser("gradescope", help="build the Gradescope autograder zip for an exercise")
+    z.add_argument("exercise")
+    z.add_argument("--out", type=Path, required=True, help="folder for autograder-NN.zip")
+    z.add_argument("--seed", type=int, help="hidden-input seed (default: fixed per exercise)")
+    z.add_argument("--visibility", default="after_published", help="visibility of the tests")
+    zr = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+    zr.add_argument("--root", type=Path, default=Path("/autograder"))
     a = p.parse_args(argv)
 
     if a.exercises:
@@ -77,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
             for ch in plan.checks:
                 if ch.question == q:
                     print(f"  - {ch.name} [{ch.points:g}]: {ch.description}")
+        return 0
+    if a.cmd in ("gradescope", "gradescope-run"):
+        from autograde import gradescope as GS
+
+        if a.cmd == "gradescope-run":
+            return GS.run(a.root)
+        zpath = GS.build_zip(
+            G.find_exercise(a.exercise, root), a.out, seed=a.seed, visibility=a.visibility
+        )
+        print(f"wrote {zpath}")
         return 0
     if a.cmd == "grade":
         ex = G.find_exercise(a.exercise, root)
