@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             sandbox=a.sandbox,
             limits=limits,
             quiet=a.quiet,
+            spec=spec,
         )
         print(f"graded {len(res)} submissions -> {a.out / 'grades.csv'}")
         return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,16 @@ class Entry:
     status: str | None = None
     feedback: tuple[str, ...] = ()  # substrings the feedback must contain
     needs_bwrap: bool = False
+    path: str | bytes | None = None  # where to write it (default: <name>.ipynb); may be a
+    # folder path "who/x.ipynb" or a non-UTF-8 byte name
+    student: str | None = None  # the student id the grader must give it (default: name)
+    symlink_to: Path | None = None  # write a symbolic link to this path instead
+    extra: dict[str, Callable[[], str | bytes]] = dataclasses.field(default_factory=dict)
+    not_in_feedback: tuple[str, ...] = ()  # substrings the feedback must NOT contain
+
+    @property
+    def sid(self) -> str:
+        return self.name if self.student is None else self.student
 
 
 def _nb(exercise: str, which: str) -> nbformat.NotebookNode:
@@ -81,6 +92,17 @@ def insert_after(exercise, which, cid: str, src: str):
         nb = copy.deepcopy(_nb(exercise, which))
         i = next(k for k, c in enumerate(nb.cells) if c.get("id") == cid)
         nb.cells.insert(i + 1, new_code_cell(src, id="inserted"))
+        return _text(nb)
+
+    return build
+
+
+def edit(exercise, which, cid: str, fn: Callable[[str], str]):
+    """The notebook with one cell's source transformed by ``fn``."""
+
+    def build():
+        nb = copy.deepcopy(_nb(exercise, which))
+        _cell(nb, cid).source = fn(_cell(nb, cid).source)
         return _text(nb)
 
     return build
@@ -405,7 +427,7 @@ def entries() -> list[Entry]:
               feedback=("did not finish in time",)),
         Entry(E4, "stubborn-loops-everywhere",  # a second runaway cell: timeout, answers lost
               replace(E4, "solution", {"q1-test": STUBBORN_LOOP, "q2-test": STUBBORN_LOOP}),
-              max_total=0, status="timeout", feedback=("did not finish within 15 s",)),
+              max_total=0, status="timeout", feedback=("did not finish within",)),
         Entry(E4, "infinite-loop-cell",  # caught by the per-cell limit; the answers count
               prepend(E4, "solution", "while True:\n    pass"), total=FULL[E4],
               feedback=("timeout",)),
@@ -454,7 +476,116 @@ def entries() -> list[Entry]:
             "ab_params = [(np.ones((1, 16)), np.zeros(1))]\nab_activations = ['sigmoid']"}),
             total=0),
     ]  # fmt: skip
-    return es
+    return es + issue13_entries()
+
+
+# ---- issue 13: honest notebooks written as students write them, names, encodings --------
+
+BLACK_CONTINUATION = """
+def same_shapes(a, b, c, d):
+    return (
+        a.shape
+        != b.shape
+        or c.shape
+        != d.shape
+    )
+"""
+
+FORGED_NUMBERS = """
+import os
+lines = [b'{"event": "cell_start", "i": 1e999, "head": "x"}',
+         b'{"event": "cell_end", "i": %d, "error": null}' % (10**400)]
+lines += [b'{"event": "result", "key": "loss%d", "value": 1e999}' % i for i in range(3)]
+lines += [b'{"event": "result", "key": "loss%d", "value": %d}' % (i, 10**400) for i in range(3, 6)]
+lines += [b'{"event": "result", "key": "fwd0", "value": NaN}']
+for fd in range(3, 64):
+    try:
+        os.write(fd, b"\\n".join(lines) + b"\\n")
+    except OSError:
+        pass
+"""
+
+HOST_PATHS = """
+import numpy
+try:
+    from mlp import no_such_name
+except ImportError as e:
+    where = str(e)
+raise RuntimeError(where + " and " + numpy.__file__ + " in " + __import__("os").getcwd())
+"""
+
+
+def _wide_relu(units: int) -> str:
+    """A correct ReLU bump (4 units) padded with ``units - 4`` units that output nothing."""
+    return (
+        f"s, n = 0.01, {units}\n"
+        "W1 = np.ones((n, 1))\n"
+        "b1 = np.zeros(n)\n"
+        "b1[:4] = [-(1 - s), -1.0, -2.0, -(2 + s)]\n"
+        "W2 = np.zeros((1, n))\n"
+        "W2[0, :4] = np.array([1, -1, -1, 1]) / s\n"
+        "relu_params = [(W1, b1), (W2, np.zeros(1))]\n"
+        'relu_activations = ["relu", "identity"]\n'
+    )
+
+
+def issue13_entries() -> list[Entry]:
+    sol4, stu4 = replace(E4, "solution", {}), replace(E4, "student", {})
+    empty = raw(_text(nbformat.v4.new_notebook()))
+    return [
+        Entry(E4, "surrogate-exception",
+              prepend(E4, "solution", 'raise ValueError("\\udc80 boom")'), total=8,
+              status="ok", feedback=("boom",)),
+        Entry(E4, "surrogate-in-graded-error",
+              insert_after(E4, "solution", "q2-solution",
+                           "def backward(*a):\n    raise ValueError('bad \\udc80 grad')"),
+              points={"q1": 3, "q2": 0}, status="ok", feedback=("bad", "grad")),
+        Entry(E4, "non-utf8-name", sol4, path=b"caf\xe9.ipynb", student="caf\\xe9", total=8),
+        Entry(E4, "huge-numbers", replace(E4, "solution", {}, append=(FORGED_NUMBERS,)),
+              points={"q1": 5 / 3, "q2": 5}, status="ok",  # fwd0 forged as NaN: 5 of 6
+              feedback=("NaN or infinity",)),
+        Entry(E4, "cell-magic-time", edit(E4, "solution", "q2-solution", lambda s: "%%time\n" + s),
+              total=8, status="ok"),
+        Entry(E4, "black-continuation",
+              insert_after(E4, "solution", "q2-solution", BLACK_CONTINUATION), total=8),
+        Entry(E4, "help-syntax", insert_after(E4, "solution", "q1-solution", "sigmoid_prime?"),
+              total=8, not_in_feedback=("SyntaxError",)),
+        Entry(E4, "untitled-and-student", sol4, path="untitled-and-student/student.ipynb",
+              extra={"untitled-and-student/Untitled.ipynb": empty}, total=8,
+              feedback=("graded student.ipynb",)),
+        Entry(E4, "one-changed-of-two", sol4, path="one-changed-of-two/my-work.ipynb",
+              extra={"one-changed-of-two/copy.ipynb": stu4}, total=8,
+              feedback=("graded my-work.ipynb, the only notebook that differs",)),
+        Entry(E4, "two-changed", sol4, path="two-changed/a.ipynb",
+              extra={"two-changed/b.ipynb": empty}, total=0,
+              status="refused (which notebook?)", feedback=("holds 2 notebooks",)),
+        Entry(E4, "linked-folder", sol4, symlink_to=EXERCISES / E4, total=0,
+              status="refused (symbolic link)"),
+        Entry(E4, "linked-notebook", sol4, path="linked-notebook.ipynb",
+              symlink_to=EXERCISES / E4 / "solution.ipynb", total=0,
+              status="refused (symbolic link)"),
+        Entry(E4, "dupe-folder", sol4, path="dupe/x.ipynb", student="dupe", total=8),
+        Entry(E4, "dupe-2-file", stu4, path="dupe (2).ipynb", student="dupe (2)", total=0),
+        Entry(E4, "dupe-file", insert_after(E4, "solution", "q2-solution",
+                                            backward_with(y_bar="(T - Y) / X.shape[0]")),
+              path="dupe.ipynb", student="dupe #2", points={"q1": 3, "q2": 0},
+              feedback=("also named 'dupe'",)),
+        Entry(E4, "formula-name", sol4, path="=2+3.ipynb", student="=2+3", total=8),
+        Entry(E4, "host-paths", prepend(E4, "solution", HOST_PATHS), total=8,
+              feedback=("no_such_name",),
+              not_in_feedback=(sys.prefix, str(ROOT), "/tmp/")),
+        Entry(E1, "weights-as-strings",
+              replace(E1, "solution", {"q3-solution": 'w = ["1", "1", "-2"]\nb = "-0.5"'}),
+              points={"q1": 2, "q2": 2, "q3": 0, "q4": 2}, feedback=("not strings",)),
+        Entry(E5, "weights-as-strings", replace(E5, "solution", {}, append=(
+            "ab_params = [([[str(v) for v in row] for row in W.tolist()], "
+            "[str(v) for v in b.tolist()]) for W, b in ab_params]",)), total=0,
+            feedback=("arrays of numbers",)),
+        Entry(E2, "wide-network", replace(E2, "solution", {}, append=(_wide_relu(66_664),)),
+              points={"q1": 3, "q2": 2, "q3": 3}, feedback=("66664 hidden units",)),
+        Entry(E2, "too-wide-network", replace(E2, "solution", {}, append=(_wide_relu(70_000),)),
+              points={"q1": 3, "q2": 0, "q3": 3}, feedback=("more than 200000 parameters",)),
+    ]  # fmt: skip
 
 
 def _without_tests(exercise, which):
@@ -467,21 +598,32 @@ def _without_tests(exercise, which):
 
 
 def write(out: Path, only: str | None = None) -> dict[str, list[Entry]]:
-    """Write every entry to ``out/<exercise>/<name>.ipynb``; return the entries by exercise."""
+    """Write every entry under ``out/<exercise>/`` (``<name>.ipynb`` or its ``path``);
+    return the entries by exercise."""
     by_ex: dict[str, list[Entry]] = {}
     for e in entries():
         if only and e.exercise != only:
             continue
         d = out / e.exercise
         d.mkdir(parents=True, exist_ok=True)
-        data = e.build()
-        path = d / f"{e.name}.ipynb"
-        if isinstance(data, bytes):
-            path.write_bytes(data)
+        rel = e.path if e.path is not None else f"{e.name}.ipynb"
+        path = d / (os.fsdecode(rel) if isinstance(rel, bytes) else rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if e.symlink_to is not None:
+            (path if e.path else d / e.name).symlink_to(e.symlink_to)
         else:
-            path.write_text(data)
+            _put(path, e.build())
+        for rel_extra, build in e.extra.items():
+            _put(d / rel_extra, build())
         by_ex.setdefault(e.exercise, []).append(e)
     return by_ex
+
+
+def _put(path: Path, data: str | bytes) -> None:
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data)
 
 
 if __name__ == "__main__":
