@@ -93,6 +93,25 @@ def lease_uid() -> Iterator[int | None]:
     raise RuntimeError(f"all {UID_COUNT} sandbox uids from {UID_BASE} are in use")
 
 
+def stray_processes() -> dict[int, list[int]]:
+    """``{uid: pids}`` of sandbox uids that no grader holds but that still own processes."""
+    d = _lock_dir()
+    out: dict[int, list[int]] = {}
+    for uid in range(UID_BASE, UID_BASE + UID_COUNT):
+        pids = uid_processes(uid)
+        if not pids:
+            continue
+        fd = os.open(d / f"uid-{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # leased: a grader is running a submission with it
+        finally:
+            os.close(fd)
+        out[uid] = sorted(pids)
+    return out
+
+
 def _proc_stat(pid: str) -> tuple[int, float] | None:
     """``(real uid, CPU seconds of the process and its reaped children)`` of one pid."""
     try:
