@@ -23,7 +23,7 @@ import pytest
 
 from autograde import sandbox
 from autograde.cgroups import Cgroup, _own_paths
-from autograde.limits import Limits, stray_processes
+from autograde.limits import UID_BASE, Limits, stray_processes
 from autograde.sandbox import bwrap_works, run_submission
 from tests.grader.corpus import E4, FULL, ROOT, prepend, replace
 
@@ -220,11 +220,21 @@ def test_a_starved_submission_blames_the_machine(tmp_path):
     assert r.cpu_seconds < 10
 
 
-def test_a_run_that_finishes_has_no_timeout(tmp_path):
-    mode = "bwrap" if bwrap_works() else "none"
-    r = run(tmp_path, "print(6 * 7)", mode=mode)
-    assert "42" in r.stdout and not r.timed_out and r.timeout_cause is None
+@pytest.mark.parametrize("mode", ["bwrap", "none"])
+def test_a_run_that_finishes_has_no_timeout(tmp_path, mode):
+    if mode == "bwrap" and not bwrap_works():
+        pytest.skip("needs bubblewrap")
+    r = run(tmp_path, "import os\nprint(6 * 7, *os.getresuid())", mode=mode)
+    assert r.stdout.split()[0] == "42" and not r.timed_out and r.timeout_cause is None
     assert r.mechanisms and all(":" in d for d in r.degraded)
+    uids = {int(u) for u in r.stdout.split()[1:]}
+    leased = [int(m.split(":")[1]) for m in r.mechanisms if m.startswith("uid:")]
+    if leased:  # the child's real, effective and saved uid: the leased one, never root
+        assert uids == {leased[0]} and leased[0] >= UID_BASE
+    else:
+        assert any(d.startswith("uid:") for d in r.degraded)
+    if mode == "none":
+        assert any(d.startswith("bwrap:") for d in r.degraded)
 
 
 def test_bad_limits_are_refused():
