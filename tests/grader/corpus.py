@@ -148,142 +148,18 @@ def backward_with(**kw) -> str:
     return BACKWARD.format(**{**RIGHT, **kw})
 
 
-# ---- attacks -------------------------------------------------------------------------------
-
-PATCH_NUMPY = """
-import numpy as np, numpy.testing, builtins
-np.allclose = lambda *a, **k: True
-np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)
-np.array_equal = lambda *a, **k: True
-np.testing.assert_allclose = lambda *a, **k: None
-np.testing.assert_array_equal = lambda *a, **k: None
-np.ndarray.__eq__ = None  # may fail: numpy types are immutable
-"""
-
-LIAR = """
-import numpy as np
-
-class Liar:
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    def __array__(self, *a, **k): return np.zeros(3)
-    def __float__(self): return 0.0
-    shape = (3, 3)
-
-class LiarArray(np.ndarray):
-    def __eq__(self, other): return np.ones(np.shape(other), dtype=bool)
-
-def forward(X, W1, b1, W2, b2):
-    return Liar(), Liar(), Liar()
-
-def squared_error(Y, T):
-    return Liar()
-
-def backward(X, T, W1, b1, W2, b2):
-    return tuple(np.zeros(p.shape).view(LiarArray) for p in (W1, b1, W2, b2))
-"""
-
-HOOKS = """
-import atexit, builtins, json, os, sys
-
-# IPython hooks (there is no IPython kernel in the grader: this cell just errors)
-try:
-    get_ipython().events.register("post_run_cell", lambda r: setattr(r, "error_in_exec", None))
-except NameError:
-    pass
-sys.excepthook = lambda *a: None
-atexit.register(lambda: print('{"event": "done", "score": 100}'))
-
-# hook the runner: pretend every answer is a perfect array, and write fake result lines on
-# every file descriptor that might be the results channel
-_real_dumps = json.dumps
-def fake_dumps(obj, *a, **k):
-    if isinstance(obj, dict) and obj.get("event") == "result":
-        obj = {"event": "result", "key": obj.get("key"), "value": {"__nd__": [1], "d": [0.0]}}
-    return _real_dumps(obj, *a, **k)
-json.dumps = fake_dumps
-for fd in range(3, 64):
-    try:
-        os.write(fd, b'{"event": "result", "key": "bwd0", "value": [1, 2, 3, 4]}\\n')
-    except OSError:
-        pass
-try:
-    import autograde  # not importable in the sandbox
-    autograde.spec.compare = lambda *a, **k: None
-except ImportError:
-    pass
-builtins.__import__ = builtins.__import__
-"""
-
-READ_FILES = r"""
-import glob, os
-found = []
-for pattern in ["/work/*/exercises/*/*", "/work/*/*/exercises/*/*", "/*/exercises/*/*",
-                "/root/*", "/tmp/*", "../*", "../../*", "/work/main/src/autograde/*",
-                "/work/main/tests/grader/*", "/proc/1/root/work/*/exercises/*/*"]:
-    try:
-        found += glob.glob(pattern)[:20]
-    except Exception:
-        pass
-print("ROOT", sorted(os.listdir("/")))
-print("HOME", os.environ.get("HOME"), "ENV", sorted(os.environ))
-print("FOUND", sorted(found))
-import json
-for path in found:
-    if path.endswith("solution.ipynb") and "04" in path:
-        nb = json.load(open(path))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                exec("".join(cell["source"]))
-try:
-    import urllib.request
-    urllib.request.urlopen("http://pypi.org", timeout=2)
-    print("NETWORK OK")
-except Exception as e:
-    print("NO NETWORK", type(e).__name__)
-"""
-
-STUBBORN_LOOP = """
-while True:
-    try:
-        while True:
-            pass
-    except BaseException:
-        pass
-"""
-
-MEMORY_BOMB = """
-import numpy as np
-chunks = []
-try:
-    while True:
-        chunks.append(np.empty(256 << 20, dtype=np.uint8))
-except MemoryError:
-    print("bomb stopped after", len(chunks), "chunks of 256 MB")
-big = np.ones(3 << 27)  # 3 GB, every page touched
-"""
-
-GIANT_OUTPUT = """
-import os, sys
-line = "spam " * 2000 + "\\n"
-for _ in range(20000):
-    sys.stdout.write(line)
-    sys.stderr.write(line)
-os.write(1, b"x" * (64 << 20))
-"""
-
-BACKGROUND = """
-import os, subprocess, time
-subprocess.Popen(["sleep", "987654"], start_new_session=True)
-if os.fork() == 0:
-    while True:
-        time.sleep(1)
-"""
-
-EXIT = "import sys\nsys.exit(3)\n"
-OS_EXIT = "import os\nos._exit(0)\n"
-
-HUGE_STORED_OUTPUT = None  # built in _huge_output()
+from tests.grader.corpus_code import (  # noqa: E402 - after the helpers they use
+    BACKGROUND,
+    EXIT,
+    GIANT_OUTPUT,
+    HOOKS,
+    LIAR,
+    MEMORY_BOMB,
+    OS_EXIT,
+    PATCH_NUMPY,
+    READ_FILES,
+    STUBBORN_LOOP,
+)
 
 
 def _huge_output():
@@ -476,116 +352,9 @@ def entries() -> list[Entry]:
             "ab_params = [(np.ones((1, 16)), np.zeros(1))]\nab_activations = ['sigmoid']"}),
             total=0),
     ]  # fmt: skip
+    from tests.grader.corpus_issue13 import issue13_entries
+
     return es + issue13_entries()
-
-
-# ---- issue 13: honest notebooks written as students write them, names, encodings --------
-
-BLACK_CONTINUATION = """
-def same_shapes(a, b, c, d):
-    return (
-        a.shape
-        != b.shape
-        or c.shape
-        != d.shape
-    )
-"""
-
-FORGED_NUMBERS = """
-import os
-lines = [b'{"event": "cell_start", "i": 1e999, "head": "x"}',
-         b'{"event": "cell_end", "i": %d, "error": null}' % (10**400)]
-lines += [b'{"event": "result", "key": "loss%d", "value": 1e999}' % i for i in range(3)]
-lines += [b'{"event": "result", "key": "loss%d", "value": %d}' % (i, 10**400) for i in range(3, 6)]
-lines += [b'{"event": "result", "key": "fwd0", "value": NaN}']
-for fd in range(3, 64):
-    try:
-        os.write(fd, b"\\n".join(lines) + b"\\n")
-    except OSError:
-        pass
-"""
-
-HOST_PATHS = """
-import numpy
-try:
-    from mlp import no_such_name
-except ImportError as e:
-    where = str(e)
-raise RuntimeError(where + " and " + numpy.__file__ + " in " + __import__("os").getcwd())
-"""
-
-
-def _wide_relu(units: int) -> str:
-    """A correct ReLU bump (4 units) padded with ``units - 4`` units that output nothing."""
-    return (
-        f"s, n = 0.01, {units}\n"
-        "W1 = np.ones((n, 1))\n"
-        "b1 = np.zeros(n)\n"
-        "b1[:4] = [-(1 - s), -1.0, -2.0, -(2 + s)]\n"
-        "W2 = np.zeros((1, n))\n"
-        "W2[0, :4] = np.array([1, -1, -1, 1]) / s\n"
-        "relu_params = [(W1, b1), (W2, np.zeros(1))]\n"
-        'relu_activations = ["relu", "identity"]\n'
-    )
-
-
-def issue13_entries() -> list[Entry]:
-    sol4, stu4 = replace(E4, "solution", {}), replace(E4, "student", {})
-    empty = raw(_text(nbformat.v4.new_notebook()))
-    return [
-        Entry(E4, "surrogate-exception",
-              prepend(E4, "solution", 'raise ValueError("\\udc80 boom")'), total=8,
-              status="ok", feedback=("boom",)),
-        Entry(E4, "surrogate-in-graded-error",
-              insert_after(E4, "solution", "q2-solution",
-                           "def backward(*a):\n    raise ValueError('bad \\udc80 grad')"),
-              points={"q1": 3, "q2": 0}, status="ok", feedback=("bad", "grad")),
-        Entry(E4, "non-utf8-name", sol4, path=b"caf\xe9.ipynb", student="caf\\xe9", total=8),
-        Entry(E4, "huge-numbers", replace(E4, "solution", {}, append=(FORGED_NUMBERS,)),
-              points={"q1": 5 / 3, "q2": 5}, status="ok",  # fwd0 forged as NaN: 5 of 6
-              feedback=("NaN or infinity",)),
-        Entry(E4, "cell-magic-time", edit(E4, "solution", "q2-solution", lambda s: "%%time\n" + s),
-              total=8, status="ok"),
-        Entry(E4, "black-continuation",
-              insert_after(E4, "solution", "q2-solution", BLACK_CONTINUATION), total=8),
-        Entry(E4, "help-syntax", insert_after(E4, "solution", "q1-solution", "sigmoid_prime?"),
-              total=8, not_in_feedback=("SyntaxError",)),
-        Entry(E4, "untitled-and-student", sol4, path="untitled-and-student/student.ipynb",
-              extra={"untitled-and-student/Untitled.ipynb": empty}, total=8,
-              feedback=("graded student.ipynb",)),
-        Entry(E4, "one-changed-of-two", sol4, path="one-changed-of-two/my-work.ipynb",
-              extra={"one-changed-of-two/copy.ipynb": stu4}, total=8,
-              feedback=("graded my-work.ipynb, the only notebook that differs",)),
-        Entry(E4, "two-changed", sol4, path="two-changed/a.ipynb",
-              extra={"two-changed/b.ipynb": empty}, total=0,
-              status="refused (which notebook?)", feedback=("holds 2 notebooks",)),
-        Entry(E4, "linked-folder", sol4, symlink_to=EXERCISES / E4, total=0,
-              status="refused (symbolic link)"),
-        Entry(E4, "linked-notebook", sol4, path="linked-notebook.ipynb",
-              symlink_to=EXERCISES / E4 / "solution.ipynb", total=0,
-              status="refused (symbolic link)"),
-        Entry(E4, "dupe-folder", sol4, path="dupe/x.ipynb", student="dupe", total=8),
-        Entry(E4, "dupe-2-file", stu4, path="dupe (2).ipynb", student="dupe (2)", total=0),
-        Entry(E4, "dupe-file", insert_after(E4, "solution", "q2-solution",
-                                            backward_with(y_bar="(T - Y) / X.shape[0]")),
-              path="dupe.ipynb", student="dupe #2", points={"q1": 3, "q2": 0},
-              feedback=("also named 'dupe'",)),
-        Entry(E4, "formula-name", sol4, path="=2+3.ipynb", student="=2+3", total=8),
-        Entry(E4, "host-paths", prepend(E4, "solution", HOST_PATHS), total=8,
-              feedback=("no_such_name",),
-              not_in_feedback=(sys.prefix, str(ROOT), "/tmp/")),
-        Entry(E1, "weights-as-strings",
-              replace(E1, "solution", {"q3-solution": 'w = ["1", "1", "-2"]\nb = "-0.5"'}),
-              points={"q1": 2, "q2": 2, "q3": 0, "q4": 2}, feedback=("not strings",)),
-        Entry(E5, "weights-as-strings", replace(E5, "solution", {}, append=(
-            "ab_params = [([[str(v) for v in row] for row in W.tolist()], "
-            "[str(v) for v in b.tolist()]) for W, b in ab_params]",)), total=0,
-            feedback=("arrays of numbers",)),
-        Entry(E2, "wide-network", replace(E2, "solution", {}, append=(_wide_relu(66_664),)),
-              points={"q1": 3, "q2": 2, "q3": 3}, feedback=("66664 hidden units",)),
-        Entry(E2, "too-wide-network", replace(E2, "solution", {}, append=(_wide_relu(70_000),)),
-              points={"q1": 3, "q2": 0, "q3": 3}, feedback=("more than 200000 parameters",)),
-    ]  # fmt: skip
 
 
 def _without_tests(exercise, which):
