@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograde.spec import Check, Plan, Request, Verdict, compare, failure_text, fraction_passed
+from autograde.spec import (
+    Check,
+    Plan,
+    Request,
+    Verdict,
+    as_array,
+    compare,
+    failure_text,
+    fraction_passed,
+)
 
 EXERCISE = "01-xor-feature-map"
 TITLE = "Exercise 1: XOR with a feature map"
@@ -87,11 +96,10 @@ def build(rng: np.random.Generator) -> Plan:
             fail = failure_text(name, out[name])
             if fail:
                 return Verdict(0, fail)
-        try:
-            w = np.asarray(out["w"], dtype=float).reshape(-1)
-            b = np.asarray(out["b"], dtype=float).reshape(-1)
-        except (ValueError, TypeError):
-            return Verdict(0, "`w` and `b` must be numbers / arrays of numbers.")
+        w, b = as_array(out["w"]), as_array(out["b"])
+        if w is None or b is None:  # strings, dicts, objects: refused, never converted
+            return Verdict(0, "`w` and `b` must be numbers / arrays of numbers (not strings).")
+        w, b = w.reshape(-1), b.reshape(-1)
         if w.shape != (3,) or b.shape != (1,):
             return Verdict(0, f"`w` needs 3 entries and `b` one; got {w.size} and {b.size}.")
         if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):

@@ -29,6 +29,19 @@ RTOL, ATOL = 1e-6, 1e-9
 N_CASES = 8
 
 
+MISTAKES = {  # the feedback naming a recognised mistake -> its key for class reports
+    "missing the factor sigma'(z) (y_bar was used as z_bar)": "missing sigma'(z)",
+    "a sign error (y_bar should be y - t)": "sign",
+    "w_bar is missing the factor x (dz/dw = x)": "missing x in w_bar",
+    "only the path through x was followed (the multivariate chain rule sums over every "
+    "path from t to f)": "one path only (x)",
+    "only the path through y was followed (the multivariate chain rule sums over every "
+    "path from t to f)": "one path only (y)",
+    "a sign error in dx/dt (d cos t / dt = -sin t)": "sign of d cos t / dt",
+}
+MISTAKE_KEYS = list(MISTAKES)
+
+
 def sigma(z):
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -48,9 +61,9 @@ def ls_mistakes(w, b, x, t):
     y_bar = sigma(z) - t
     z_bar = y_bar * sigma(z) * (1 - sigma(z))
     return {
-        "missing the factor sigma'(z) (y_bar was used as z_bar)": (y_bar * x, y_bar),
-        "a sign error (y_bar should be y - t)": (-z_bar * x, -z_bar),
-        "w_bar is missing the factor x (dz/dw = x)": (z_bar, None),
+        MISTAKE_KEYS[0]: (y_bar * x, y_bar),
+        MISTAKE_KEYS[1]: (-z_bar * x, -z_bar),
+        MISTAKE_KEYS[2]: (z_bar, None),
     }
 
 
@@ -70,11 +83,9 @@ def f_mistakes(t):
     x, y = np.cos(t), t**2
     x_bar, y_bar = y * np.exp(x * y), 1 + x * np.exp(x * y)
     return {
-        "only the path through x was followed (the multivariate chain rule sums over every "
-        "path from t to f)": x_bar * -np.sin(t),
-        "only the path through y was followed (the multivariate chain rule sums over every "
-        "path from t to f)": y_bar * 2 * t,
-        "a sign error in dx/dt (d cos t / dt = -sin t)": x_bar * np.sin(t) + y_bar * 2 * t,
+        MISTAKE_KEYS[3]: x_bar * -np.sin(t),
+        MISTAKE_KEYS[4]: y_bar * 2 * t,
+        MISTAKE_KEYS[5]: x_bar * np.sin(t) + y_bar * 2 * t,
     }
 
 
@@ -117,7 +128,7 @@ def _cases_verdict(msgs, diag):
         text += f" {first}"
     if diag:
         text += f" Looks like {diag}."
-    return Verdict(n_ok / len(msgs), text)
+    return Verdict(n_ok / len(msgs), text, mistake=MISTAKES.get(diag))
 
 
 def build(rng: np.random.Generator) -> Plan:

@@ -93,28 +93,42 @@ MISTAKES = {
 }
 
 
-def diagnose(name, arr, ref, variants, B) -> str | None:
-    """Name the common mistake that ``arr`` matches, if any."""
+LOSS_MISTAKES = {  # feedback -> (mistake key, feedback)
+    t: (k, t)
+    for k, t in (
+        ("loss not averaged", "the loss is averaged over the batch (divide the sum by B)"),
+        ("loss without 1/2", "the loss has a factor 1/2"),
+    )
+}
+
+
+def diagnose(name, arr, ref, variants, B) -> tuple[str, str] | None:
+    """``(mistake key, feedback)`` for the common mistake that ``arr`` matches, if any."""
 
     def close(a, r):
         return a.shape == r.shape and bool(np.all(np.abs(a - r) <= ATOL + RTOL * np.abs(r)))
 
     if arr.ndim == 2 and ref.ndim == 2 and close(arr, ref.T) and ref.shape[0] != ref.shape[1]:
-        return f"{name} is transposed: it must have the shape of the parameter, {ref.shape}"
+        return (
+            "transposed",
+            f"{name} is transposed: it must have the shape of the parameter, {ref.shape}",
+        )
     if arr.ndim == 2 and ref.ndim == 1 and arr.shape == (B, ref.shape[0]):
         if close(arr.sum(0), ref):
-            return (
+            return "batch not summed", (
                 f"not summing over the batch: {name} is the sum over examples (shape {ref.shape})"
             )
         if close(arr.mean(0), ref * 0 + arr.mean(0)) and close(arr.sum(0) / B, ref):
-            return f"averaging instead of summing over the batch for {name}"
+            return "batch averaged", f"averaging instead of summing over the batch for {name}"
     if close(arr, ref / B):
-        return f"{name} is averaged twice: y_bar already carries the 1/B, so sum over the batch"
+        return "averaged twice", (
+            f"{name} is averaged twice: y_bar already carries the 1/B, so sum over the batch"
+        )
     if close(arr, -ref):
-        return MISTAKES["sign"]
+        return "sign", MISTAKES["sign"]
     for key, var in variants.items():
         if var is not None and close(arr, var):
-            return MISTAKES[key]
+            return key, MISTAKES[key]
     return None
 
 
@@ -193,7 +207,7 @@ def build(rng: np.random.Generator) -> Plan:
             if arr is not None and arr.size == 1:
                 for text, v in c["loss_variants"].items():
                     if abs(float(arr.reshape(-1)[0]) - v) <= ATOL + RTOL * abs(v):
-                        diags.append(text)
+                        diags.append(LOSS_MISTAKES[text])
         return _verdict(msgs, diags)
 
     def judge_grad(k):
@@ -243,7 +257,8 @@ def _verdict(msgs, diags) -> Verdict:
     first = next(((i, m) for i, m in enumerate(msgs) if m), None)
     if first:
         text += f" Case {first[0] + 1}: {first[1]}"
+    mistake = None
     if diags:
-        common = max(set(diags), key=diags.count)
+        mistake, common = max(sorted(set(diags)), key=diags.count)
         text += f" Likely mistake: {common}."
-    return Verdict(n_ok / len(msgs), text)
+    return Verdict(n_ok / len(msgs), text, mistake=mistake)

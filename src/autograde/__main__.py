@@ -12,17 +12,7 @@ from pathlib import Path
 import numpy as np
 
 
-def main(argv: list[str] | None = None) -> int:
-    # gradebook, similarity, report: after a run, reading its output (autograde.classcli)
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in ("gradebook", "similarity", "report"):
-        from autograde.classcli import main as class_main
-
-        return class_main(args)
-    from autograde import grade as G
-    from autograde import release as R
-    from autograde.spec import load_spec
-
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m autograde", description=__doc__)
     p.add_argument("--exercises", type=Path, help="the exercises/ folder (default: found)")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -40,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--seed", type=int, default=None, help="hidden-input seed (default: random)")
     g.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
     g.add_argument("--timeout", type=float, help="wall-clock seconds per submission")
-    g.add_argument("--cell-timeout", type=float, help="seconds per code cell")
-    g.add_argument("--memory-mb", type=int, help="address-space limit per submission")
+    g.add_argument("--cell-timeout", type=float, help="CPU seconds per code cell")
+    g.add_argument("--memory-mb", type=int, help="memory limit per submission")
     g.add_argument("--quiet", action="store_true")
     z = sub.add_parser("gradescope", help="build the Gradescope autograder zip for an exercise")
     z.add_argument("exercise")
@@ -50,8 +40,70 @@ def main(argv: list[str] | None = None) -> int:
     z.add_argument("--visibility", default="after_published", help="visibility of the tests")
     zr = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
     zr.add_argument("--root", type=Path, default=Path("/autograder"))
-    a = p.parse_args(argv)
+    return p
 
+
+def _gradescope(a, root: Path) -> int:
+    from autograde import gradescope as GS
+    from autograde.grade import find_exercise
+
+    if a.cmd == "gradescope-run":
+        return GS.run(a.root)
+    zpath = GS.build_zip(find_exercise(a.exercise, root), a.out, seed=a.seed,
+                         visibility=a.visibility)  # fmt: skip
+    print(f"wrote {zpath}")
+    return 0
+
+
+def _describe(spec) -> None:
+    plan = spec.build(np.random.default_rng(0))
+    print(f"{spec.EXERCISE}: {spec.TITLE}")
+    print(f"graded names: {', '.join(spec.GRADED_NAMES)}")
+    for q, title in spec.QUESTIONS.items():
+        pts = sum(ch.points for ch in plan.checks if ch.question == q)
+        print(f"\n{q} ({pts:g} points): {title}")
+        for ch in plan.checks:
+            if ch.question == q:
+                print(f"  - {ch.name} [{ch.points:g}]: {ch.description}")
+
+
+def _grade(a, ex: Path) -> int:
+    from autograde import grade as G
+    from autograde.spec import load_spec
+
+    spec = load_spec(ex / "spec.py")  # loaded once, passed down
+    limits = G.spec_limits(spec)
+    changes = {}
+    if a.timeout:
+        changes.update(wall_seconds=a.timeout, cpu_seconds=int(a.timeout) + 1)
+    if a.cell_timeout:
+        changes["cell_seconds"] = a.cell_timeout
+    if a.memory_mb:
+        changes["memory_bytes"] = a.memory_mb << 20
+    limits = dataclasses.replace(limits, **changes) if changes else limits
+    if not a.submissions.is_dir():
+        print(f"{a.submissions} is not a folder", file=sys.stderr)
+        return 2
+    res = G.grade_folder(
+        ex.name, a.submissions, a.out, jobs=a.jobs, seed=a.seed, sandbox=a.sandbox,
+        limits=limits, quiet=a.quiet, spec=spec,
+    )  # fmt: skip
+    print(f"graded {len(res)} submissions -> {a.out / 'grades.csv'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    # gradebook, similarity, report: after a run, reading its output (autograde.classcli)
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("gradebook", "similarity", "report"):
+        from autograde.classcli import main as class_main
+
+        return class_main(args)
+    from autograde import grade as G
+    from autograde import release as R
+    from autograde.spec import load_spec
+
+    a = _parser().parse_args(argv)
     if a.exercises:
         import os
 
@@ -73,55 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             print(msg, file=sys.stderr)
         return 1 if problems else 0
     if a.cmd == "describe":
-        ex = G.find_exercise(a.exercise, root)
-        spec = load_spec(ex / "spec.py")
-        plan = spec.build(np.random.default_rng(0))
-        print(f"{spec.EXERCISE}: {spec.TITLE}")
-        print(f"graded names: {', '.join(spec.GRADED_NAMES)}")
-        for q, title in spec.QUESTIONS.items():
-            pts = sum(ch.points for ch in plan.checks if ch.question == q)
-            print(f"\n{q} ({pts:g} points): {title}")
-            for ch in plan.checks:
-                if ch.question == q:
-                    print(f"  - {ch.name} [{ch.points:g}]: {ch.description}")
-        return 0
-    if a.cmd in ("gradescope", "gradescope-run"):
-        from autograde import gradescope as GS
-
-        if a.cmd == "gradescope-run":
-            return GS.run(a.root)
-        zpath = GS.build_zip(
-            G.find_exercise(a.exercise, root), a.out, seed=a.seed, visibility=a.visibility
-        )
-        print(f"wrote {zpath}")
+        _describe(load_spec(G.find_exercise(a.exercise, root) / "spec.py"))
         return 0
     if a.cmd == "grade":
-        ex = G.find_exercise(a.exercise, root)
-        spec = load_spec(ex / "spec.py")
-        limits = G.spec_limits(spec)
-        changes = {}
-        if a.timeout:
-            changes.update(wall_seconds=a.timeout, cpu_seconds=int(a.timeout) + 1)
-        if a.cell_timeout:
-            changes["cell_seconds"] = a.cell_timeout
-        if a.memory_mb:
-            changes["memory_bytes"] = a.memory_mb << 20
-        limits = dataclasses.replace(limits, **changes) if changes else limits
-        if not a.submissions.is_dir():
-            print(f"{a.submissions} is not a folder", file=sys.stderr)
-            return 2
-        res = G.grade_folder(
-            ex.name,
-            a.submissions,
-            a.out,
-            jobs=a.jobs,
-            seed=a.seed,
-            sandbox=a.sandbox,
-            limits=limits,
-            quiet=a.quiet,
-        )
-        print(f"graded {len(res)} submissions -> {a.out / 'grades.csv'}")
-        return 0
+        return _grade(a, G.find_exercise(a.exercise, root))
+    if a.cmd in ("gradescope", "gradescope-run"):
+        return _gradescope(a, root)
     return 2
 
 

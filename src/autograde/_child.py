@@ -32,7 +32,7 @@ STREAM_CAP = 1 << 20
 
 
 class GradingTimeout(BaseException):  # noqa: N818 - not an error of the student's code
-    """Raised by SIGALRM when a cell or a call runs past its time limit."""
+    """Raised by SIGPROF when a cell or a call uses more CPU time than its limit."""
 
 
 def _on_alarm(signum, frame):
@@ -73,14 +73,91 @@ class _CappedStream:
         return True
 
 
-_MAGIC = re.compile(r"^(\s*)[%!].*$")
+# cell magics whose body is ordinary Python that Jupyter runs: their body runs here too
+_RUN_BODY = {"time", "timeit", "capture", "prun", "debug", "python", "python3"}
+_HELP = re.compile(r"^\s*(\?{1,2}[\w.*]+|[\w.*]+\?{1,2})\s*(#.*)?$")
+_BRACKETS = re.compile(r"""("[^"\\]*(\\.[^"\\]*)*"|'[^'\\]*(\\.[^'\\]*)*'|#.*$)""")
 
 
-def _clean_source(src):
-    """Drop IPython-only syntax: a ``%%`` cell magic skips the cell, line magics become pass."""
-    if src.lstrip().startswith("%%"):
-        return None
-    return "\n".join(_MAGIC.sub(r"\1pass", line) for line in src.split("\n"))
+class _Events:
+    def register(self, *a, **k):
+        pass
+
+    unregister = register
+
+
+class _Shell:
+    """The part of ``get_ipython()`` that IPython's transformed cells call."""
+
+    events = _Events()
+
+    def __init__(self, ns):
+        self._ns = ns
+
+    def run_line_magic(self, name, line, *a, **k):
+        if name in _RUN_BODY:  # %time x = f(): the statement runs, as in Jupyter
+            exec(compile(_transform(line), "<line magic>", "exec"), self._ns)  # noqa: S102
+        return None  # %matplotlib, %pinfo (help ``x?``), %load_ext ...: no-ops
+
+    def run_cell_magic(self, name, line, body):
+        if name in _RUN_BODY:  # %%time, %%capture ...: the body still runs, as in Jupyter
+            exec(compile(_transform(body), "<cell magic>", "exec"), self._ns)  # noqa: S102
+
+    def system(self, *a, **k):
+        return None  # ``!cmd``: there is no shell in grading
+
+    getoutput = system
+
+    def __getattr__(self, name):
+        raise AttributeError(f"get_ipython().{name} is not available when grading")
+
+
+def _transform(src):
+    """The cell as Python, as Jupyter would run it; valid Python is never rewritten."""
+    try:
+        compile(src, "<cell>", "exec")
+        return src
+    except SyntaxError:
+        pass
+    except BaseException:  # noqa: BLE001 - e.g. a null byte: reported when it runs
+        return src
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except Exception:  # noqa: BLE001 - no IPython: a careful transformation of our own
+        return _fallback_transform(src)
+    try:
+        return TransformerManager().transform_cell(src)
+    except Exception:  # noqa: BLE001
+        return _fallback_transform(src)
+
+
+def _fallback_transform(src):
+    """Without IPython: a ``%%`` magic runs its body (or nothing); a line magic, ``!cmd``
+    and ``name?`` at the start of a statement (outside brackets) become ``pass``."""
+    lines = src.split("\n")
+    first = lines[0].strip()
+    if first.startswith("%%"):
+        name = first[2:].split(" ", 1)[0]
+        return _fallback_transform("\n".join(lines[1:])) if name in _RUN_BODY else "pass"
+    out, depth, cont = [], 0, False
+    for line in lines:
+        s = line.strip()
+        magic = (
+            s.startswith("%") or (s.startswith("!") and not s.startswith("!=")) or _HELP.match(s)
+        )
+        if depth == 0 and not cont and magic:
+            indent = line[: len(line) - len(line.lstrip())]
+            name, _, rest = s[1:].partition(" ")
+            run = s.startswith("%") and name in _RUN_BODY and rest.strip()
+            out.append(indent + (rest.strip() if run else "pass"))
+            continue
+        out.append(line)
+        bare = _BRACKETS.sub("", line)
+        depth = max(
+            0, depth + sum(bare.count(c) for c in "([{") - sum(bare.count(c) for c in ")]}")
+        )
+        cont = bare.rstrip().endswith("\\")
+    return "\n".join(out)
 
 
 def _encode(x, np, depth=0, budget=None):
@@ -138,29 +215,33 @@ def _describe(exc):
     return f"{type(exc).__name__}: {msg}"[:MAX_STR]
 
 
-def main(argv):
-    args = dict(zip(argv[1::2], argv[2::2], strict=False))
-    out_fd = int(args["--results-fd"])
-    cell_timeout = float(args["--cell-timeout"])
-    call_timeout = float(args["--call-timeout"])
-    skip = {int(i) for i in args.get("--skip-cells", "").split(",") if i}
-    real_stdout = sys.stdout
+def _arm(seconds):
+    """Start (or with 0, stop) the CPU-time alarm: ITIMER_PROF counts the CPU this process
+    uses, so a loaded machine never times out an honest cell."""
+    signal.setitimer(signal.ITIMER_PROF, seconds)
 
+
+def _disarm():
+    try:
+        _arm(0)
+    except BaseException:  # noqa: BLE001 - the alarm may fire while disarming
+        pass
+
+
+def _emitter(out_fd):
     def emit(obj):
         try:
             line = json.dumps(obj, allow_nan=True) + "\n"
         except (TypeError, ValueError) as e:
             line = json.dumps({"event": "encode_error", "msg": str(e)[:200]}) + "\n"
-        os.write(out_fd, line.encode())
+        os.write(out_fd, line.encode("utf-8", "backslashreplace"))
 
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    sys.stdout = _CappedStream(1)
-    sys.stderr = _CappedStream(2)
-    del real_stdout
+    return emit
 
+
+def _read_cells(path, emit):
     try:
-        with open(args["--notebook"], "rb") as f:
+        with open(path, "rb") as f:
             raw = f.read()
         nb = json.loads(raw.decode("utf-8"))
         cells = nb["cells"]
@@ -168,104 +249,121 @@ def main(argv):
             raise TypeError("'cells' is not a list")
     except BaseException as e:  # noqa: BLE001
         emit({"event": "notebook_error", "msg": _describe(e)})
-        return
-    del raw
+        return None
+    return cells
 
-    with open(args["--requests"], encoding="utf-8") as f:
-        requests = json.load(f)
 
-    try:
-        import numpy as np
-    except Exception:  # noqa: BLE001
-        np = None
-
-    ns = {"__name__": "__main__", "__builtins__": builtins}
-    ns["display"] = lambda *a, **k: None
-    code_index = 0
+def _sources(cells):
+    """(code cell number, source) for every code cell, numbered from 1."""
+    i = 0
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        code_index += 1
+        i += 1
         src = cell.get("source", "")
         if isinstance(src, list):
             src = "".join(s for s in src if isinstance(s, str))
-        if not isinstance(src, str):
-            continue
-        src = _clean_source(src)
-        head = next((ln.strip() for ln in src.split("\n") if ln.strip()), "") if src else ""
-        emit({"event": "cell_start", "i": code_index, "head": head[:60]})
-        if src is None:
-            emit({"event": "cell_end", "i": code_index, "error": "skipped: a %% cell magic"})
-            continue
-        if code_index in skip:
-            emit({"event": "cell_end", "i": code_index, "error": "skipped on the second run"})
+        if isinstance(src, str):
+            yield i, src
+
+
+def _run_cells(cells, ns, emit, cell_timeout, skip):
+    for i, src in _sources(cells):
+        head = next((ln.strip() for ln in src.split("\n") if ln.strip()), "")
+        emit({"event": "cell_start", "i": i, "head": head[:60]})
+        if i in skip:
+            emit({"event": "cell_end", "i": i, "error": "skipped on the second run"})
             continue
         err = None
         t0 = time.monotonic()
         try:
-            signal.setitimer(signal.ITIMER_REAL, cell_timeout)
+            code = compile(_transform(src), f"<cell {i}>", "exec")
+            _arm(cell_timeout)
             try:
-                exec(compile(src, f"<cell {code_index}>", "exec"), ns)  # noqa: S102
+                exec(code, ns)  # noqa: S102
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _arm(0)
         except BaseException as e:  # noqa: BLE001 - SystemExit, KeyboardInterrupt included
-            try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            except BaseException:  # noqa: BLE001
-                pass
+            _disarm()
             err = _describe(e)
         emit(
-            {
-                "event": "cell_end",
-                "i": code_index,
-                "error": err,
-                "seconds": round(time.monotonic() - t0, 3),
-            }
+            {"event": "cell_end", "i": i, "error": err, "seconds": round(time.monotonic() - t0, 3)}
         )
 
+
+def _answer(req, ns, np):
+    """The value to send for one request, or raise _Refusal with the error to send."""
+    name, kind = req["name"], req["kind"]
+    if name not in ns:
+        raise _Refusal("missing")
+    obj = ns[name]
+    if kind != "call":
+        return _encode(obj, np)
+    if not callable(obj):
+        raise _Refusal("not callable")
+    return _encode(obj(*[_decode_arg(a, np) for a in req["args"]]), np)
+
+
+class _Refusal(Exception):  # noqa: N818
+    pass
+
+
+def _run_requests(requests, ns, np, emit, call_timeout):
     timed_out = set()
     for req in requests:
-        key, name, kind = req["key"], req["name"], req["kind"]
+        key, name = req["key"], req["name"]
         if name in timed_out:  # one infinite loop should not eat the whole time budget
             emit({"event": "result", "key": key, "error": "timeout"})
             continue
         try:
-            signal.setitimer(signal.ITIMER_REAL, call_timeout)
+            _arm(call_timeout)
             try:
-                if name not in ns:
-                    emit({"event": "result", "key": key, "error": "missing"})
-                    continue
-                obj = ns[name]
-                if kind == "call":
-                    if not callable(obj):
-                        emit({"event": "result", "key": key, "error": "not callable"})
-                        continue
-                    call_args = [_decode_arg(a, np) for a in req["args"]]
-                    val = obj(*call_args)
-                else:
-                    val = obj
-                enc = _encode(val, np)
+                enc = _answer(req, ns, np)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _arm(0)
             emit({"event": "result", "key": key, "value": enc})
+        except _Refusal as e:
+            emit({"event": "result", "key": key, "error": str(e)})
         except BaseException as e:  # noqa: BLE001
-            try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            except BaseException:  # noqa: BLE001
-                pass
+            _disarm()
             if isinstance(e, GradingTimeout):
                 timed_out.add(name)
             emit({"event": "result", "key": key, "error": _describe(e)})
+
+
+def main(argv):
+    args = dict(zip(argv[1::2], argv[2::2], strict=False))
+    emit = _emitter(int(args["--results-fd"]))
+    skip = {int(i) for i in args.get("--skip-cells", "").split(",") if i}
+    signal.signal(signal.SIGPROF, _on_alarm)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    sys.stdout = _CappedStream(1)
+    sys.stderr = _CappedStream(2)
+    cells = _read_cells(args["--notebook"], emit)
+    if cells is None:
+        return
+    with open(args["--requests"], encoding="utf-8") as f:
+        requests = json.load(f)
+    try:
+        import numpy as np
+    except Exception:  # noqa: BLE001
+        np = None
+    ns = {"__name__": "__main__", "__builtins__": builtins}
+    shell = _Shell(ns)
+    ns["display"] = lambda *a, **k: None
+    ns["get_ipython"] = lambda: shell
+    _run_cells(cells, ns, emit, float(args["--cell-timeout"]), skip)
+    _run_requests(requests, ns, np, emit, float(args["--call-timeout"]))
     emit({"event": "done"})
 
 
 def _decode_arg(a, np):
-    """Rebuild one hidden input: ``{"nd": shape, "d": flat}`` is an array, else a number."""
-    if isinstance(a, dict) and "nd" in a:
-        arr = np.array(a["d"], dtype=float).reshape(a["nd"])
-        return arr
-    if isinstance(a, dict) and "int" in a:
-        return int(a["int"])
+    """Rebuild one hidden input: ``{"__nd__": shape, "d": flat}`` is an array (the encoding
+    the answers use too), ``{"__int__": n}`` an integer, else a number."""
+    if isinstance(a, dict) and "__nd__" in a:
+        return np.array(a["d"], dtype=float).reshape(a["__nd__"])
+    if isinstance(a, dict) and "__int__" in a:
+        return int(a["__int__"])
     if isinstance(a, float) and not math.isfinite(a):
         return a
     return a

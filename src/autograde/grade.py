@@ -9,7 +9,6 @@ checks.  Writes ``grades.csv``, ``feedback/<student>.md``, ``gradescope/<student
 from __future__ import annotations
 
 import concurrent.futures
-import csv
 import dataclasses
 import json
 import re
@@ -19,14 +18,36 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
+from autograde import reports
+from autograde.discover import (  # noqa: F401 - exercises_root, find_exercise: the CLI's
+    Submission,
+    code_sources,
+    exercises_root,
+    find_exercise,
+    find_submissions,
+)
 from autograde.sandbox import Limits, RunResult, resolve_mode, run_submission
 from autograde.spec import Plan, Verdict, load_spec
 from autograde.wire import ChildReport, Failure, parse_results
 
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
+MACHINE_TIMEOUT = "grader timeout (machine busy)"
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    """One check's outcome for one submission."""
+
+    name: str
+    question: str
+    score: float
+    max_score: float
+    message: str
+    mistake: str | None = None
 
 
 @dataclasses.dataclass
@@ -34,7 +55,7 @@ class Graded:
     """One submission's outcome."""
 
     student: str
-    checks: list[tuple[str, str, float, float, str]]  # name, question, score, max, message
+    checks: list[CheckResult]
     questions: dict[str, float]
     total: float
     status: str
@@ -42,102 +63,61 @@ class Graded:
     seconds: float
     stdout: str = ""
     stderr: str = ""
-
-
-def exercises_root() -> Path:
-    """The ``exercises/`` folder: $AUTOGRADE_EXERCISES, ./exercises, or the repository's."""
-    import os
-
-    env = os.environ.get("AUTOGRADE_EXERCISES")
-    if env:
-        return Path(env)
-    here = Path.cwd() / "exercises"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[2] / "exercises"
-
-
-def find_exercise(name: str, root: Path | None = None) -> Path:
-    """Resolve ``01``, ``xor-feature-map`` or ``01-xor-feature-map`` to its folder."""
-    root = root or exercises_root()
-    dirs = sorted(p for p in root.iterdir() if (p / "spec.py").is_file())
-    for p in dirs:
-        if name in (p.name, p.name.split("-", 1)[0], p.name.split("-", 1)[-1]):
-            return p
-    known = ", ".join(p.name for p in dirs)
-    raise SystemExit(f"unknown exercise {name!r}; known: {known}")
-
-
-def find_submissions(folder: Path) -> list[tuple[str, Path]]:
-    """``name.ipynb`` files (student = stem) and ``name/*.ipynb`` folders (student = name)."""
-    subs: list[tuple[str, Path]] = []
-    for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix == ".ipynb":
-            subs.append((p.stem, p))
-        elif p.is_dir() and not p.name.startswith("."):
-            nbs = sorted(q for q in p.glob("*.ipynb") if q.is_file())
-            if nbs:
-                subs.append((p.name, nbs[0]))
-    return subs
+    file: str = ""
+    notebook_choice: str = ""
+    max_total: float = 0.0
+    timeout_cause: str | None = None
 
 
 def safe_name(student: str) -> str:
-    return _SAFE.sub("_", student)[:100] or "_"
+    """A file name for a student's feedback, logs and Gradescope folder."""
+    return _SAFE.sub("_", reports.clean(student))[:100] or "_"
 
 
-def judge(
-    spec,
-    plan: Plan,
-    student: str,
-    run: RunResult | None,
-    error: str | None,
-    limits: Limits | None = None,
-) -> Graded:
-    """Turn a child's raw output into points and feedback (runs in the grader's process)."""
-    keys = {r.key for r in plan.requests}
-    notes: list[str] = []
-    status = "ok"
-    rep = ChildReport()
-    if error is not None:
-        status = "rejected"
-        notes.append(error)
-    elif run is not None:
-        rep = parse_results(run.results_text, keys)
-        if rep.notebook_error:
-            status = "invalid notebook"
-            notes.append(f"Your file could not be read as a notebook ({rep.notebook_error}).")
-        elif run.timed_out:
-            status = "timeout"
-            last = rep.started[-1] if rep.started else None
-            where = f" while code cell {last} was running" if last else ""
-            wall = (limits or spec_limits(spec)).wall_seconds
-            notes.append(
-                f"Your notebook did not finish within {wall:g} s"
-                f"{where}; answers not collected by then score 0."
-            )
-        elif not rep.done:
-            status = "crashed"
-            last = rep.started[-1] if rep.started else None
-            where = f" during code cell {last}" if last and last not in rep.cells else ""
-            why = _exit_reason(run)
-            notes.append(
-                f"The process running your notebook stopped early{where} ({why}); "
-                "answers not collected by then score 0."
-            )
-        for i, err in sorted(rep.cells.items()):
-            if err:
-                head = rep.heads.get(i, "")
-                notes.append(f"code cell {i} (`{head}`) raised {err}")
-        if rep.bad_lines:
-            notes.append(f"{rep.bad_lines} malformed result line(s) were ignored.")
-    outputs = {}
-    for r in plan.requests:
-        if r.key in rep.results:
-            outputs[r.key] = rep.results[r.key]
-        else:
-            outputs[r.key] = Failure("absent", status if status != "ok" else "no answer")
-    checks = []
-    questions = {q: 0.0 for q in spec.QUESTIONS}
+def _run_notes(rep: ChildReport, run: RunResult, limits: Limits) -> tuple[str, list[str]]:
+    """The status and the notes on how the run went (no scores)."""
+    status, notes = "ok", []
+    cause = getattr(run, "timeout_cause", None)
+    if rep.notebook_error:
+        status = "invalid notebook"
+        notes.append(f"Your file could not be read as a notebook ({rep.notebook_error}).")
+    elif run.timed_out and cause == "machine":
+        status = MACHINE_TIMEOUT
+        notes.append(
+            "The grading machine was too busy to finish running this notebook in time; this "
+            "is NOT the student's fault: regrade this submission."
+        )
+    elif run.timed_out:
+        status = "timeout"
+        last = rep.started[-1] if rep.started else None
+        where = f" while code cell {last} was running" if last else ""
+        budget = (
+            f"its CPU time budget of {limits.cpu_seconds:g} s"
+            if cause == "cpu"
+            else f"{limits.wall_seconds:g} s"
+        )
+        notes.append(
+            f"Your notebook did not finish within {budget}{where}; answers not collected by "
+            "then score 0."
+        )
+    elif not rep.done:
+        status = "crashed"
+        last = rep.started[-1] if rep.started else None
+        where = f" during code cell {last}" if last and last not in rep.cells else ""
+        notes.append(
+            f"The process running your notebook stopped early{where} ({_exit_reason(run)}); "
+            "answers not collected by then score 0."
+        )
+    for i, err in sorted(rep.cells.items()):
+        if err:
+            notes.append(f"code cell {i} (`{rep.heads.get(i, '')}`) raised {err}")
+    if rep.bad_lines:
+        notes.append(f"{rep.bad_lines} malformed result line(s) were ignored.")
+    return status, notes
+
+
+def _score(spec, plan: Plan, outputs: dict, notes: list[str]):
+    checks, questions = [], {q: 0.0 for q in spec.QUESTIONS}
     for c in plan.checks:
         try:
             v = c.judge(outputs)
@@ -147,20 +127,48 @@ def judge(
             v = Verdict(0.0, f"could not judge this answer ({type(e).__name__}).")
             notes.append(f"[grader] check {c.name}: {type(e).__name__}: {e}")
         score = c.points * v.fraction
-        checks.append((c.name, c.question, round(score, 6), c.points, v.message))
+        mistake = getattr(v, "mistake", None)
+        checks.append(
+            CheckResult(c.name, c.question, round(score, 6), c.points, v.message, mistake)
+        )
         questions[c.question] += score
-    total = round(sum(questions.values()), 4)
-    questions = {q: round(s, 4) for q, s in questions.items()}
+    return checks, questions
+
+
+def judge(
+    spec,
+    plan: Plan,
+    student: str,
+    run: RunResult | None,
+    error: str | None,
+    limits: Limits | None = None,
+    status: str = "rejected",
+) -> Graded:
+    """Turn a child's raw output into points and feedback (runs in the grader's process)."""
+    notes: list[str] = []
+    rep = ChildReport()
+    if error is not None:
+        notes.append(error)
+    elif run is not None:
+        rep = parse_results(run.results_text, {r.key for r in plan.requests})
+        status, notes = _run_notes(rep, run, limits or spec_limits(spec))
+    outputs = {
+        r.key: rep.results.get(r.key, Failure("absent", status if status != "ok" else "no answer"))
+        for r in plan.requests
+    }
+    checks, questions = _score(spec, plan, outputs, notes)
     return Graded(
         student=student,
         checks=checks,
-        questions=questions,
-        total=total,
+        questions={q: round(v, 4) for q, v in questions.items()},
+        total=round(sum(questions.values()), 4),
         status=status,
         notes=notes,
         seconds=run.seconds if run else 0.0,
         stdout=run.stdout if run else "",
         stderr=run.stderr if run else "",
+        max_total=sum(c.points for c in plan.checks),
+        timeout_cause=getattr(run, "timeout_cause", None) if run else None,
     )
 
 
@@ -190,78 +198,136 @@ def spec_limits(spec) -> Limits:
     return getattr(spec, "LIMITS", Limits())
 
 
-def grade_one(spec, plan, requests_file, student, path, limits, mode) -> Graded:
+def _run_and_retry(spec, plan, requests_file, path: Path, limits, mode) -> Graded:
+    run = run_submission(path, requests_file, limits, mode)
+    first = parse_results(run.results_text, {r.key for r in plan.requests})
+    stuck = [i for i in first.started if i not in first.cells]
+    machine = getattr(run, "timeout_cause", None) == "machine"
+    retry_note = None
+    if not first.notebook_error and (run.timed_out or not first.done) and stuck and not machine:
+        # The process died or hung inside a cell: run once more without that cell, so
+        # one runaway cell does not cost the answers defined elsewhere.
+        cell = stuck[-1]
+        what = "did not finish in time" if run.timed_out else "ended the process"
+        retry_note = (
+            f"code cell {cell} (`{first.heads.get(cell, '')}`) {what}; your notebook was "
+            "run a second time without that cell."
+        )
+        seconds = run.seconds
+        run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
+        run.seconds += seconds
+    g = judge(spec, plan, "", run, None, limits)
+    if retry_note:
+        g.notes.insert(0, retry_note)
+    return g
+
+
+def grade_one(spec, plan, requests_file, sub: Submission, limits, mode, root=None) -> Graded:
+    """Grade one submission; whatever happens, return a Graded (0 points and a reason)."""
     t0 = time.monotonic()
     try:
-        if path.is_symlink() or not path.is_file():
-            return judge(spec, plan, student, None, "The submission is not a regular file.")
-        if path.stat().st_size > limits.notebook_bytes:
-            return judge(
-                spec,
-                plan,
-                student,
-                None,
+        path = sub.notebook
+        if sub.refused or path is None:
+            g = judge(spec, plan, "", None, "Not graded: " + sub.choice, status=sub.refused)
+        elif path.is_symlink() or not path.is_file():
+            g = judge(spec, plan, "", None, "The submission is not a regular file.")
+        elif path.stat().st_size > limits.notebook_bytes:
+            msg = (
                 f"The notebook is larger than {limits.notebook_bytes >> 20} MB "
-                "(clear its outputs and resubmit).",
+                "(clear its outputs and resubmit)."
             )
-        run = run_submission(path, requests_file, limits, mode)
-        first = parse_results(run.results_text, {r.key for r in plan.requests})
-        stuck = [i for i in first.started if i not in first.cells]
-        retry_note = None
-        if not first.notebook_error and (run.timed_out or not first.done) and stuck:
-            # The process died or hung inside a cell: run once more without that cell, so
-            # one runaway cell does not cost the answers defined elsewhere.
-            cell = stuck[-1]
-            what = "did not finish in time" if run.timed_out else "ended the process"
-            retry_note = (
-                f"code cell {cell} (`{first.heads.get(cell, '')}`) {what}; your notebook was "
-                "run a second time without that cell."
-            )
-            seconds = run.seconds
-            run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
-            run.seconds += seconds
-        g = judge(spec, plan, student, run, None, limits)
-        if retry_note:
-            g.notes.insert(0, retry_note)
+            g = judge(spec, plan, "", None, msg)
+        else:
+            g = _run_and_retry(spec, plan, requests_file, path, limits, mode)
+    except Exception as e:  # noqa: BLE001 - one submission never stops the run
+        g = _grader_error(spec, plan, e)
+        g.seconds = time.monotonic() - t0
+    return _finish(g, sub, root)
+
+
+def _grader_error(spec, plan, e: BaseException) -> Graded:
+    g = judge(spec, plan, "", None, f"[grader error] {type(e).__name__}: {e}")
+    g.status = "grader error"
+    g.stderr = traceback.format_exc()
+    return g
+
+
+def _finish(g: Graded, sub: Submission, root) -> Graded:
+    """Name the submission and make every text in it safe to write (no host paths)."""
+    extra = (str(root), str(Path(root).resolve())) if root else ()
+    g.student = reports.clean(sub.student)
+    g.file = reports.clean(sub.source)
+    g.notebook_choice = reports.scrub(sub.choice, extra)
+    g.notes = [reports.scrub(n, extra) for n in [*sub.notes, *g.notes]]
+    g.status = reports.clean(g.status)
+    g.checks = [
+        dataclasses.replace(
+            c, message=reports.scrub(c.message, extra),
+            mistake=None if c.mistake is None else reports.clean(c.mistake),
+        )
+        for c in g.checks
+    ]  # fmt: skip
+    g.stdout, g.stderr = reports.clean(g.stdout), reports.scrub(g.stderr, extra)
+    return g
+
+
+def _unique_files(subs: list[Submission]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    used: set[str] = set()
+    for s in subs:  # "a b" and "a_b" must not share a feedback file
+        base, k = safe_name(s.student), 1
+        while (base if k == 1 else f"{base}_{k}") in used:
+            k += 1
+        files[s.student] = base if k == 1 else f"{base}_{k}"
+        used.add(files[s.student])
+    return files
+
+
+def _write_safely(spec, plan, g: Graded, out: Path, name: str) -> Graded:
+    """Write one submission's files; if that fails, it gets 0 and a reason, the run goes on."""
+    try:
+        reports.write_one(spec, g, out, name)
         return g
     except Exception as e:  # noqa: BLE001
-        g = judge(spec, plan, student, None, f"[grader error] {type(e).__name__}: {e}")
-        g.status = "grader error"
-        g.seconds = time.monotonic() - t0
-        g.stderr = traceback.format_exc()
-        return g
+        bad = _grader_error(spec, plan, e)
+        bad.student, bad.file, bad.notebook_choice = g.student, g.file, g.notebook_choice
+        bad.notes = [reports.scrub(n) for n in bad.notes]
+        bad.stderr = reports.clean(bad.stderr)
+        reports.write_one(spec, bad, out, name)
+        return bad
 
 
-def feedback_markdown(spec, g: Graded) -> str:
-    lines = [f"# {spec.TITLE}: feedback for {g.student}", ""]
-    max_total = sum(c[3] for c in g.checks)
-    lines.append(f"**Score: {g.total:g} / {max_total:g}**  (status: {g.status})")
-    lines.append("")
-    for q, title in spec.QUESTIONS.items():
-        qmax = sum(c[3] for c in g.checks if c[1] == q)
-        lines.append(f"## {q}: {title} — {g.questions[q]:g} / {qmax:g}")
-        for name, cq, score, mx, msg in g.checks:
-            if cq != q:
-                continue
-            mark = "PASS" if score >= mx else ("PARTIAL" if score > 0 else "FAIL")
-            lines.append(f"- [{mark}] {name} ({score:g}/{mx:g}): {msg}")
-        lines.append("")
-    if g.notes:
-        lines.append("## Notes on running your notebook")
-        lines += [f"- {n}" for n in g.notes[:20]]
-        lines.append("")
-    return "\n".join(lines)
+def _pool(spec, plan, requests_file, subs, limits, mode, jobs, root) -> list[Graded]:
+    results: dict[str, Graded] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futs = {
+            pool.submit(grade_one, spec, plan, requests_file, s, limits, mode, root): s
+            for s in subs
+        }
+        for fut in concurrent.futures.as_completed(futs):
+            s = futs[fut]
+            try:
+                results[s.student] = fut.result()
+            except Exception as e:  # noqa: BLE001 - belt and braces: grade_one never raises
+                results[s.student] = _finish(_grader_error(spec, plan, e), s, root)
+    return [results[s.student] for s in subs]
 
 
-def gradescope_json(spec, g: Graded) -> dict:
-    return {
-        "score": g.total,
-        "output": f"{spec.TITLE}: status {g.status}. " + " ".join(g.notes[:5]),
-        "tests": [
-            {"name": f"{q}: {name}", "score": score, "max_score": mx, "output": msg}
-            for name, q, score, mx, msg in g.checks
-        ],
-    }
+def _regrade_machine_timeouts(spec, plan, requests_file, subs, graded, limits, mode, root):
+    """A run the busy machine cut short is regraded alone, after the pool has finished."""
+    for k, (s, g) in enumerate(zip(subs, graded, strict=True)):
+        if g.status != MACHINE_TIMEOUT:
+            continue
+        again = grade_one(spec, plan, requests_file, s, limits, mode, root)
+        again.seconds += g.seconds
+        if again.status == MACHINE_TIMEOUT:
+            again.notes.append(
+                "It was regraded alone after the class and the machine was still too busy: "
+                "regrade it later. The student's work was not judged."
+            )
+        else:
+            again.notes.insert(0, "Regraded alone: the first run was cut short by a busy machine.")
+        graded[k] = again
 
 
 def grade_folder(
@@ -274,10 +340,14 @@ def grade_folder(
     sandbox: str = "auto",
     limits: Limits | None = None,
     quiet: bool = False,
+    spec: ModuleType | None = None,
 ) -> list[Graded]:
-    """Grade every submission in ``submissions``; write the CSV, feedback and JSON to ``out``."""
-    ex_dir = find_exercise(exercise)
-    spec = load_spec(ex_dir / "spec.py")
+    """Grade every submission in ``submissions``; write the CSV, feedback and JSON to ``out``.
+
+    ``spec`` is the exercise's loaded spec module (loaded here from ``exercise`` if None).
+    """
+    if spec is None:
+        spec = load_spec(find_exercise(exercise) / "spec.py")
     limits = limits or spec_limits(spec)
     mode, warning = resolve_mode(sandbox)
     if warning:
@@ -285,48 +355,36 @@ def grade_folder(
     if seed is None:
         seed = secrets.randbits(63)
     plan = spec.build(np.random.default_rng(seed))
-    subs = find_submissions(submissions)
-    names: dict[str, int] = {}
-    unique = []
-    for student, path in subs:  # alice.ipynb and alice/x.ipynb: keep both, visibly
-        names[student] = names.get(student, 0) + 1
-        unique.append((student if names[student] == 1 else f"{student} ({names[student]})", path))
-    subs = unique
-    files: dict[str, str] = {}
-    for student, _ in subs:  # "a b" and "a_b" must not share a feedback file
-        base, k = safe_name(student), 1
-        while (base if k == 1 else f"{base}_{k}") in files.values():
-            k += 1
-        files[student] = base if k == 1 else f"{base}_{k}"
+    released = code_sources(Path(spec.__file__).with_name("student.ipynb"))
+    expected = getattr(spec, "NOTEBOOK", "student.ipynb")
+    subs = find_submissions(submissions, expected, released)
+    files = _unique_files(subs)
     out.mkdir(parents=True, exist_ok=True)
     for d in ("feedback", "gradescope", "logs"):
         (out / d).mkdir(exist_ok=True)
     t0 = time.monotonic()
-    results: list[Graded] = []
     with tempfile.TemporaryDirectory(prefix="autograde-run-") as tmp:
         requests_file = Path(tmp) / "requests.json"
         requests_file.write_text(json.dumps([r.to_json() for r in plan.requests]))
         requests_file.chmod(0o644)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futs = {
-                pool.submit(grade_one, spec, plan, requests_file, s, p, limits, mode): s
-                for s, p in subs
-            }
-            for fut in concurrent.futures.as_completed(futs):
-                g = fut.result()
-                results.append(g)
-                _write_one(spec, g, out, files[g.student])
-                if not quiet:
-                    print(f"{g.student}: {g.total:g} ({g.status}, {g.seconds:.1f} s)")
-    results.sort(key=lambda g: g.student)
-    qids = list(spec.QUESTIONS)
-    with open(out / "grades.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", *qids, "total", "status"])
+        args = (spec, plan, requests_file)
+        results = _pool(*args, subs, limits, mode, jobs, submissions)
+        _regrade_machine_timeouts(*args, subs, results, limits, mode, submissions)
+    results = [
+        _write_safely(spec, plan, g, out, files[s.student])
+        for s, g in zip(subs, results, strict=True)
+    ]
+    if not quiet:
         for g in results:
-            w.writerow(
-                [g.student, *(f"{g.questions[q]:g}" for q in qids), f"{g.total:g}", g.status]
-            )
+            print(reports.clean(f"{g.student}: {g.total:g} ({g.status}, {g.seconds:.1f} s)"))
+    _write_run(spec, plan, out, results, files, seed, mode, warning, jobs, limits, t0)
+    return results
+
+
+def _write_run(spec, plan, out, results, files, seed, mode, warning, jobs, limits, t0) -> None:
+    results = sorted(results, key=lambda g: g.student)
+    reports.write_csv(out / "grades.csv", list(spec.QUESTIONS), results)
+    reports.write_jsonl(out / "results.jsonl", results)
     run_info = {
         "exercise": spec.EXERCISE,
         "seed": seed,
@@ -339,14 +397,4 @@ def grade_folder(
         "max_points": sum(c.points for c in plan.checks),
         "files": files,  # student -> name of their feedback/gradescope/log files
     }
-    (out / "run.json").write_text(json.dumps(run_info, indent=2) + "\n")
-    return results
-
-
-def _write_one(spec, g: Graded, out: Path, name: str) -> None:
-    (out / "feedback" / f"{name}.md").write_text(feedback_markdown(spec, g))
-    gs = out / "gradescope" / name
-    gs.mkdir(exist_ok=True)
-    (gs / "results.json").write_text(json.dumps(gradescope_json(spec, g), indent=2) + "\n")
-    (out / "logs" / f"{name}.stdout.txt").write_text(g.stdout)
-    (out / "logs" / f"{name}.stderr.txt").write_text(g.stderr)
+    reports.write_text(out / "run.json", reports.dumps(run_info) + "\n")

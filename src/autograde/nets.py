@@ -11,6 +11,8 @@ import numpy as np
 from autograde.spec import as_array, failure_text
 
 MAX_PARAMS = 200_000
+CHUNK_ELEMENTS = 1 << 21  # floats per intermediate array while judging (16 MB)
+MAX_WORK = 4_000_000_000  # multiply-adds to judge one network on one set of points
 
 
 class BadNetwork(ValueError):
@@ -88,13 +90,28 @@ def parse_activations(name: str, out, n_layers: int, allowed_hidden, allowed_out
 
 
 def forward(params, activations, X: np.ndarray) -> np.ndarray:
-    """Evaluate the network on a batch ``X`` (rows are examples) with :class:`mlp.MLP`."""
+    """Evaluate the network on a batch ``X`` (rows are examples) with :class:`mlp.MLP`.
+
+    Bounded whatever was submitted: the rows are evaluated in chunks so that no
+    intermediate array exceeds ``CHUNK_ELEMENTS`` floats, and a network whose
+    evaluation would cost more than ``MAX_WORK`` multiply-adds is refused
+    (:class:`BadNetwork`, judged 0 with that reason) before anything is computed.
+    """
     from mlp import MLP
 
+    X = np.asarray(X, dtype=np.float64)
+    n_weights = sum(int(W.size) for W, _ in params)
+    if n_weights * X.shape[0] > MAX_WORK:
+        raise BadNetwork(
+            f"the network is too large to judge: {n_weights} weights on {X.shape[0]} points "
+            f"is more than {MAX_WORK:.0e} multiply-adds."
+        )
+    widest = max([X.shape[1], *(W.shape[0] for W, _ in params)])
+    rows = max(1, CHUNK_ELEMENTS // widest)
     try:
         net = MLP.from_params(params, activations, dtype=np.float64)
         with np.errstate(all="ignore"):
-            Y = net.forward(np.asarray(X, dtype=np.float64))
+            Y = np.concatenate([net.forward(X[i : i + rows]) for i in range(0, len(X), rows)])
     except (ValueError, TypeError, FloatingPointError, OverflowError) as e:
         raise BadNetwork(f"the network cannot be evaluated: {e}") from None
     if not np.all(np.isfinite(Y)):

@@ -1,64 +1,65 @@
 """Run one submission in a separate, locked-down process.
 
-What is guaranteed where (see book/instructor-guide.md):
+What is guaranteed where (see book/instructor-guide.md, which states what was measured):
 
 ``bwrap`` mode (bubblewrap available, the default when it works)
     The child sees only read-only system directories (``/usr``), the Python installation,
-    the virtual environment, the ``mlp`` package, the runner script and the hidden inputs;
-    its working directory and ``/tmp`` are private size-limited tmpfs mounts holding a copy
-    of that one submission.  It has no network, a private PID namespace (it cannot see or
-    signal the grader), no capabilities, runs as uid 65534 inside a user namespace, and
-    dies with the grader.  The repository, the solutions, the specs, the other submissions
-    and the grader's output directory do not exist inside.
+    the virtual environment, the ``mlp`` package, the runner script and the hidden inputs.
+    ``/`` and ``/dev`` are read-only; the only writable places are ``/tmp``, ``/dev/shm`` and
+    the working directory, each a tmpfs of ``Limits.tmpfs_bytes``.  No network, a private
+    PID namespace (it cannot see or signal the grader), no capabilities, dies with the
+    grader.  The repository, the solutions, the specs, the other submissions and the
+    grader's output directory do not exist inside.
 ``none`` mode (no bubblewrap: a warning is printed and recorded)
-    Only the resource limits, the clean environment, the separate process and the private
-    temporary working directory hold.  The child runs as the grader's user and *can* read
-    any file that user can read (solutions included) and use the network.
+    Only the limits, the clean environment, the separate process and the private working
+    directory hold; the child *can* read any file its user can read and use the network.
 
-In both modes: address-space, CPU-time, file-size and open-file limits (setrlimit), a
-wall-clock limit enforced by killing the process group, output capped and captured by the
-grader, and results that come back only as JSON lines on a file descriptor.
+In both modes (where the machine allows, see :mod:`autograde.cgroups` and
+:mod:`autograde.limits`): a cgroup per submission caps the memory (tmpfs and shared memory
+included), the tasks and the CPU share of all its processes together; a uid of its own
+(when the grader is root) makes ``RLIMIT_NPROC`` count its processes; per-process rlimits
+(address space, CPU, file size, open files).  The time charged is the CPU the submission
+used; a wall-clock backstop catches one that does not run, and says whether the machine was
+to blame (:attr:`RunResult.timeout_cause`).  What was in force is in
+:attr:`RunResult.mechanisms`, what was not (and why) in :attr:`RunResult.degraded`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
-import resource
 import shutil
-import signal
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from autograde.cgroups import Cgroup
+from autograde.limits import Limits, kill_uid, lease_uid, preexec, uid_cpu_seconds
+from autograde.mounts import bwrap_command
+
+__all__ = ["Limits", "RunResult", "bwrap_works", "resolve_mode", "run_submission"]
+
 CHILD_SCRIPT = Path(__file__).with_name("_child.py")
+POLL_SECONDS = 0.1
+MACHINE_FRACTION = 0.5  # backstop with less CPU used than this share of the budget: "machine"
 
-
-@dataclasses.dataclass(frozen=True)
-class Limits:
-    """Resource limits for one submission."""
-
-    wall_seconds: float = 60.0
-    cpu_seconds: int = 60
-    memory_bytes: int = 2 << 30
-    file_bytes: int = 16 << 20
-    tmpfs_bytes: int = 64 << 20
-    open_files: int = 256
-    cell_seconds: float = 20.0
-    call_seconds: float = 10.0
-    output_bytes: int = 64 << 10
-    results_bytes: int = 32 << 20
-    notebook_bytes: int = 32 << 20
+# Switches to the leased uid inside the sandbox, after bubblewrap (run as root) has made the
+# mounts, then runs the child; the uid switch leaves the child with no capabilities at all.
+_LAUNCH = (
+    "import os,sys;u=int(sys.argv[1]);os.setgroups([]);os.setgid(u);os.setuid(u);"
+    "os.execv(sys.argv[2],sys.argv[2:])"
+)
 
 
 @dataclasses.dataclass
 class RunResult:
-    """What came back from one sandboxed run (all of it untrusted data)."""
+    """What came back from one sandboxed run (all of it untrusted data, except the
+    measurements, which the grader made)."""
 
     results_text: str
     stdout: str
@@ -67,24 +68,46 @@ class RunResult:
     timed_out: bool
     seconds: float
     mode: str
+    cpu_seconds: float = 0.0
+    timeout_cause: str | None = None  # None, "cpu" or "machine"
+    mechanisms: tuple[str, ...] = ()
+    degraded: tuple[str, ...] = ()  # "mechanism: why it was not in force"
+    peak_tasks: int | None = None
+    peak_memory_bytes: int | None = None
 
 
 @functools.cache
 def bwrap_works() -> bool:
     """True when ``bwrap`` exists and can create the namespaces the sandbox needs."""
-    exe = shutil.which("bwrap")
-    if exe is None:
+    if shutil.which("bwrap") is None:
         return False
+    with lease_uid() as uid:
+        cmd = bwrap_command(Limits(), uid is not None, [], [])
+        if uid is not None:
+            cmd += [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid)]
+        cmd += [sys.executable, "-I", "-c", "pass"]
+        try:
+            p = subprocess.run(cmd, capture_output=True, timeout=20, start_new_session=True)
+        except (OSError, subprocess.SubprocessError):
+            return False
+    return p.returncode == 0
+
+
+@functools.cache
+def _uid_runs_python(uid: int) -> str | None:
+    """None if ``uid`` can run this Python outside a sandbox, else the reason it cannot."""
     try:
         p = subprocess.run(
-            [exe, *_bwrap_mounts(), "--unshare-all", "--unshare-user", "--uid", "65534",
-             "--die-with-parent", sys.executable, "-I", "-c", "pass"],
-            capture_output=True,
-            timeout=20,
+            [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid), sys.executable, "-I", "-c",
+             "import numpy"],
+            capture_output=True, timeout=60, start_new_session=True,
         )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return p.returncode == 0
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"{type(e).__name__}: {e}"
+    if p.returncode == 0:
+        return None
+    last = p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    return f"uid {uid} cannot run {sys.executable} ({last[0][:200]})"
 
 
 def resolve_mode(requested: str = "auto") -> tuple[str, str | None]:
@@ -103,41 +126,6 @@ def resolve_mode(requested: str = "auto") -> tuple[str, str | None]:
     if requested == "bwrap":
         raise RuntimeError(msg)
     return "none", msg
-
-
-def _python_roots() -> list[str]:
-    """Directories the child's Python needs: base prefix, venv, and editable ``mlp``."""
-    roots = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        p = sysconfig.get_paths().get(key)
-        if p:
-            roots.add(os.path.realpath(p))
-    try:
-        import mlp  # the student-facing package; the child may import it
-
-        roots.add(os.path.dirname(os.path.realpath(mlp.__file__)))
-    except ImportError:
-        pass
-    # keep only the outermost directories
-    out: list[str] = []
-    for r in sorted(roots, key=len):
-        if not any(r == o or r.startswith(o.rstrip("/") + "/") for o in out):
-            out.append(r)
-    return out
-
-
-def _bwrap_mounts() -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr"]
-    for d in ("/lib", "/lib64", "/bin", "/sbin"):
-        if os.path.islink(d):
-            args += ["--symlink", os.readlink(d), d]
-        elif os.path.isdir(d):
-            args += ["--ro-bind", d, d]
-    for r in _python_roots():
-        if not r.startswith("/usr/"):
-            args += ["--ro-bind", r, r]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    return args
 
 
 @functools.cache
@@ -171,7 +159,7 @@ def _mpl_cache() -> Path | None:
     return files[0] if files else None
 
 
-def _child_env(mode: str) -> dict[str, str]:
+def _child_env() -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": "/tmp",
@@ -187,14 +175,75 @@ def _child_env(mode: str) -> dict[str, str]:
     }
 
 
-def _preexec(limits: Limits) -> None:  # runs in the child between fork and exec
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    cpu = int(limits.cpu_seconds)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+@dataclasses.dataclass
+class _Plan:
+    """How to start one child: the command, its directory and environment, what is in force."""
+
+    cmd: list[str]
+    cwd: str | None
+    env: dict[str, str]
+    uid: int | None
+    mechanisms: list[str]
+    degraded: list[str]
+
+
+def _stage(tmp: Path, notebook: Path, requests_file: Path) -> Path:
+    """Copy what the child reads into ``tmp/stage`` (readable by any uid; ``tmp`` itself is
+    only traversable, and the results file in it stays the grader's)."""
+    stage = tmp / "stage"
+    stage.mkdir()
+    shutil.copyfile(notebook, stage / "submission.ipynb")
+    shutil.copyfile(requests_file, stage / "requests.json")
+    shutil.copyfile(CHILD_SCRIPT, stage / "child.py")
+    font_cache = _mpl_cache()
+    if font_cache is not None:
+        shutil.copyfile(font_cache, stage / font_cache.name)
+    for p in stage.iterdir():
+        p.chmod(0o644)
+    stage.chmod(0o755)
+    tmp.chmod(0o711)
+    return stage
+
+
+def _bwrap_plan(stage: Path, limits: Limits, uid: int | None, child_args: list[str]) -> _Plan:
+    env = _child_env()
+    binds = [(stage / "submission.ipynb", "/submission/submission.ipynb"),
+             (stage / "requests.json", "/grader/requests.json"),
+             (stage / "child.py", "/grader/child.py")]  # fmt: skip
+    binds += [(f, f"/tmp/mpl/{f.name}") for f in stage.glob("fontlist-*.json")]
+    cmd = bwrap_command(limits, uid is not None, binds, ["/tmp/mpl"])
+    cmd += ["--chdir", "/submission", "--clearenv"]
+    for k, v in env.items():
+        cmd += ["--setenv", k, v]
+    if uid is not None:
+        cmd += [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid)]
+    cmd += [sys.executable, "-I", "-B", "/grader/child.py",
+            "--notebook", "/submission/submission.ipynb",
+            "--requests", "/grader/requests.json", *child_args]  # fmt: skip
+    mech = ["bwrap", f"tmpfs:{limits.tmpfs_bytes}", "read-only-root"]
+    return _Plan(cmd, None, env, uid, mech, [])
+
+
+def _plain_plan(tmp: Path, stage: Path, uid: int | None, child_args: list[str]) -> _Plan:
+    work = tmp / "work"
+    (work / "mpl").mkdir(parents=True)
+    shutil.copyfile(stage / "submission.ipynb", work / "submission.ipynb")
+    for f in stage.glob("fontlist-*.json"):
+        shutil.copyfile(f, work / "mpl" / f.name)
+    degraded = ["bwrap: not in use (the child can read this user's files, use the network)",
+                "tmpfs: not in use (disk use bounded only by the file-size limit)"]  # fmt: skip
+    if uid is not None and (why := _uid_runs_python(uid)) is not None:
+        degraded.append(f"uid: {why}")
+        uid = None
+    if uid is not None:
+        for p in (work, work / "mpl", *work.rglob("*")):
+            os.chown(p, uid, uid)
+    env = {**_child_env(), "HOME": str(work), "MPLCONFIGDIR": str(work / "mpl")}
+    cmd = [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid)] if uid is not None else []
+    cmd += [sys.executable, "-I", "-B", str(stage / "child.py"), "--notebook",
+            str(work / "submission.ipynb"), "--requests", str(stage / "requests.json"),
+            *child_args]  # fmt: skip
+    return _Plan(cmd, str(work), env, uid, [], degraded)
 
 
 def _drain(stream, cap: int, sink: list[bytes]) -> None:
@@ -210,6 +259,79 @@ def _drain(stream, cap: int, sink: list[bytes]) -> None:
     stream.close()
 
 
+def _cpu_used(cg: Cgroup, uid: int | None, seen: float) -> float:
+    """CPU seconds used so far by the submission (never less than what was seen before)."""
+    cpu = cg.cpu_seconds()
+    if cpu is None and uid is not None:
+        cpu = uid_cpu_seconds(uid)
+    return max(seen, cpu or 0.0)
+
+
+def _watch(proc: subprocess.Popen, cg: Cgroup, uid: int | None, limits: Limits):
+    """Wait for the child; kill it when its CPU budget or the wall backstop runs out.
+
+    Returns ``(cpu_seconds, timeout_cause)``."""
+    t0 = time.monotonic()
+    cpu = 0.0
+    while True:
+        try:
+            proc.wait(timeout=POLL_SECONDS)
+            return _cpu_used(cg, uid, cpu), None
+        except subprocess.TimeoutExpired:
+            pass
+        cpu = _cpu_used(cg, uid, cpu)
+        if cpu >= limits.cpu_seconds:
+            return cpu, "cpu"
+        if time.monotonic() - t0 >= limits.wall_seconds:
+            starved = cpu < MACHINE_FRACTION * limits.cpu_seconds
+            return cpu, "machine" if starved else "cpu"
+
+
+def _kill_all(proc: subprocess.Popen, cg: Cgroup, uid: int | None) -> None:
+    """Kill the child, its process group, everything in its cgroup and everything of its uid."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, 9)
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    cg.kill()
+    if uid is not None:
+        kill_uid(uid)
+    proc.wait()
+
+
+def _execute(plan: _Plan, limits: Limits, res_fd: int, cg: Cgroup):
+    """Start the child, drain its output, watch its CPU; returns what the run produced."""
+    out: list[bytes] = []
+    err: list[bytes] = []
+    try:
+        proc = subprocess.Popen(
+            plan.cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=plan.cwd,
+            env=plan.env,
+            pass_fds=(res_fd,),
+            preexec_fn=functools.partial(preexec, limits, cg.join_files(), plan.uid),
+            close_fds=True,
+        )
+    finally:
+        os.close(res_fd)
+    try:
+        readers = [threading.Thread(target=_drain, args=(s, limits.output_bytes, sink),
+                                    daemon=True)
+                   for s, sink in ((proc.stdout, out), (proc.stderr, err))]  # fmt: skip
+        for th in readers:
+            th.start()
+        cpu, cause = _watch(proc, cg, plan.uid, limits)
+    finally:  # also reaps anything the submission left running
+        _kill_all(proc, cg, plan.uid)
+    for th in readers:
+        th.join(timeout=5)
+    cpu = _cpu_used(cg, plan.uid, cpu)
+    return proc.returncode, b"".join(out), b"".join(err), cpu, cause
+
+
 def run_submission(
     notebook: Path,
     requests_file: Path,
@@ -219,126 +341,48 @@ def run_submission(
 ) -> RunResult:
     """Execute one notebook in a sandboxed child and collect its raw output."""
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="autograde-") as tmp:
-        tmp = Path(tmp)
+    child_args = ["--cell-timeout", str(limits.cell_seconds),
+                  "--call-timeout", str(limits.call_seconds),
+                  "--skip-cells", ",".join(str(i) for i in skip_cells)]  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="autograde-")))
+        uid = stack.enter_context(lease_uid())
+        cg = Cgroup.create(limits.memory_bytes, limits.tasks, limits.cpu_cores)
+        stack.callback(cg.close)
         results_path = tmp / "results.jsonl"
         res_fd = os.open(results_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        env = _child_env(mode)
-        runner_args = [
-            "--results-fd", str(res_fd),
-            "--cell-timeout", str(limits.cell_seconds),
-            "--call-timeout", str(limits.call_seconds),
-            "--skip-cells", ",".join(str(i) for i in skip_cells),
-        ]  # fmt: skip
-        if mode == "bwrap":
-            cmd = [
-                shutil.which("bwrap") or "bwrap",
-                # /tmp first: the Python environment may itself live under /tmp (a CI
-                # clone), and a later tmpfs would hide it
-                "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
-                *_bwrap_mounts(),
-                "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
-                "--cap-drop", "ALL", "--die-with-parent", "--new-session",
-                "--size", str(limits.tmpfs_bytes), "--tmpfs", "/submission",
-                "--ro-bind", str(notebook), "/submission/submission.ipynb",
-                "--ro-bind", str(requests_file), "/grader/requests.json",
-                "--ro-bind", str(CHILD_SCRIPT), "/grader/child.py",
-                "--chdir", "/submission", "--clearenv",
-            ]  # fmt: skip
-            font_cache = _mpl_cache()
-            if font_cache is not None:
-                cmd += ["--dir", "/tmp/mpl", "--ro-bind", str(font_cache),
-                        f"/tmp/mpl/{font_cache.name}"]  # fmt: skip
-            for k, v in env.items():
-                cmd += ["--setenv", k, v]
-            cmd += [
-                sys.executable, "-I", "-B", "/grader/child.py",
-                "--notebook", "/submission/submission.ipynb",
-                "--requests", "/grader/requests.json",
-                *runner_args,
-            ]  # fmt: skip
-            cwd = None
-        else:
-            work = tmp / "work"
-            work.mkdir()
-            (work / "mpl").mkdir()
-            font_cache = _mpl_cache()
-            if font_cache is not None:
-                shutil.copyfile(font_cache, work / "mpl" / font_cache.name)
-            shutil.copyfile(notebook, work / "submission.ipynb")
-            shutil.copyfile(CHILD_SCRIPT, tmp / "child.py")
-            env = {**env, "HOME": str(work), "MPLCONFIGDIR": str(work / "mpl")}
-            cmd = [
-                sys.executable, "-I", "-B", str(tmp / "child.py"),
-                "--notebook", str(work / "submission.ipynb"),
-                "--requests", str(requests_file),
-                *runner_args,
-            ]  # fmt: skip
-            cwd = str(work)
-        proc = None
-        out_chunks: list[bytes] = []
-        err_chunks: list[bytes] = []
-        timed_out = False
+        child_args = ["--results-fd", str(res_fd), *child_args]
         try:
-            proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=cwd,
-                env=env,
-                pass_fds=(res_fd,),
-                preexec_fn=functools.partial(_preexec, limits),
-                close_fds=True,
-            )
+            stage = _stage(tmp, notebook, requests_file)
+            if mode == "bwrap":
+                plan = _bwrap_plan(stage, limits, uid, child_args)
+            else:
+                plan = _plain_plan(tmp, stage, uid, child_args)
+        except BaseException:
             os.close(res_fd)
-            res_fd = -1
-            readers = [
-                threading.Thread(
-                    target=_drain, args=(proc.stdout, limits.output_bytes, out_chunks)
-                ),
-                threading.Thread(
-                    target=_drain, args=(proc.stderr, limits.output_bytes, err_chunks)
-                ),
-            ]
-            for th in readers:
-                th.daemon = True
-                th.start()
-            try:
-                proc.wait(timeout=limits.wall_seconds)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(proc)
-                proc.wait()
-            for th in readers:
-                th.join(timeout=5)
-        finally:
-            if res_fd >= 0:
-                os.close(res_fd)
-            if proc is not None:
-                # also reaps anything the submission left running in its process group
-                _kill_group(proc)
-                proc.wait()
-        size = results_path.stat().st_size
+            raise
+        rc, out, err, cpu, cause = _execute(plan, limits, res_fd, cg)
+        peak_tasks, peak_mem = cg.peak()
         with open(results_path, "rb") as f:
-            data = f.read(min(size, limits.results_bytes))
-        return RunResult(
-            results_text=data.decode("utf-8", "replace"),
-            stdout=b"".join(out_chunks).decode("utf-8", "replace"),
-            stderr=b"".join(err_chunks).decode("utf-8", "replace"),
-            returncode=proc.returncode if proc is not None else None,
-            timed_out=timed_out,
-            seconds=time.monotonic() - t0,
-            mode=mode,
-        )
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.kill()
-    except ProcessLookupError:
-        pass
+            data = f.read(limits.results_bytes)
+        mechanisms = [*plan.mechanisms, *cg.mechanisms, "rlimits", "cpu-charged"]
+        if plan.uid is not None:
+            mechanisms += [f"uid:{plan.uid}", "rlimit-nproc"]
+        degraded = [*plan.degraded, *cg.missing]
+        if uid is None:
+            degraded.append("uid: the grader is not root, so the child keeps its uid")
+    return RunResult(
+        results_text=data.decode("utf-8", "replace"),
+        stdout=out.decode("utf-8", "replace"),
+        stderr=err.decode("utf-8", "replace"),
+        returncode=rc,
+        timed_out=cause is not None,
+        seconds=time.monotonic() - t0,
+        mode=mode,
+        cpu_seconds=round(cpu, 3),
+        timeout_cause=cause,
+        mechanisms=tuple(mechanisms),
+        degraded=tuple(degraded),
+        peak_tasks=peak_tasks,
+        peak_memory_bytes=peak_mem,
+    )

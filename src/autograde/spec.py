@@ -58,6 +58,7 @@ class Verdict:
 
     fraction: float
     message: str = ""
+    mistake: str | None = None  # a recognised mistake, named for class reports
 
     def __post_init__(self):
         f = float(self.fraction)
@@ -124,6 +125,17 @@ def failure_text(name: str, out) -> str | None:
     return None
 
 
+def kind_of(out) -> str:
+    """A short description of a decoded answer's type, for feedback ("text", "a list", ...)."""
+    if type(out) is str or (type(out) is list and any(type(x) is str for x in out)):
+        return "it contains text: numbers must be numbers, not strings"
+    if type(out) is dict:
+        return "a dict"
+    if type(out) is list:
+        return "a list that is not an array of numbers"
+    return type(out).__name__
+
+
 def as_array(out) -> np.ndarray | None:
     """A float array from a decoded answer (array, number or nested list), else None."""
     if isinstance(out, np.ndarray):
@@ -131,12 +143,25 @@ def as_array(out) -> np.ndarray | None:
     if type(out) is float:
         return np.array(out)
     if type(out) is list:
+        if not _all_numbers(out):  # strings or objects where numbers belong: refused
+            return None
         try:
             arr = np.array(out, dtype=np.float64)
         except (ValueError, TypeError):
             return None
         return arr
     return None
+
+
+def _all_numbers(out, depth: int = 0) -> bool:
+    """True if a decoded nested list holds only numbers (floats, booleans) and arrays."""
+    if depth > 10:
+        return False
+    if type(out) in (float, bool) or isinstance(out, np.ndarray):
+        return True
+    if type(out) is list:
+        return all(_all_numbers(x, depth + 1) for x in out)
+    return False
 
 
 def compare(
@@ -154,7 +179,7 @@ def compare(
         return fail
     arr = as_array(out)
     if arr is None:
-        return f"`{name}` returned something that is not an array of numbers."
+        return f"`{name}` returned something that is not an array of numbers ({kind_of(out)})."
     ref = np.asarray(ref, dtype=np.float64)
     if squeeze:
         arr, ref = np.squeeze(arr), np.squeeze(ref)

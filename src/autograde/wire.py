@@ -39,9 +39,13 @@ class WireError(ValueError):
 
 
 def _number(x) -> float:
+    """A JSON number as a float; integers too large for a float become infinity (judged)."""
     if type(x) is bool or type(x) not in (int, float):
         raise WireError(f"expected a number, got {type(x).__name__}")
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:  # a 400-digit integer: a value (wrong), not a grader error
+        return math.inf if x > 0 else -math.inf
 
 
 def decode_value(v, depth: int = 0, budget: list[int] | None = None):
@@ -54,7 +58,7 @@ def decode_value(v, depth: int = 0, budget: list[int] | None = None):
     if v is None or t is bool:
         return v
     if t in (int, float):
-        return float(v)
+        return _number(v)
     if t is list:
         return [decode_value(x, depth + 1, budget) for x in v]
     if t is dict:
@@ -128,19 +132,20 @@ def parse_results(text: str, keys: set[str]) -> ChildReport:
                     rep.results[key] = decode_value(ev["value"])
             elif kind == "done":
                 rep.done = True
-        except (ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, KeyError, TypeError, RecursionError, OverflowError):
             rep.bad_lines += 1
     return rep
 
 
 def encode_arg(x) -> object:
-    """Encode one hidden input for the child (arrays as ``{"nd", "d"}``)."""
+    """Encode one hidden input for the child, in the same encoding the child answers with:
+    arrays as ``{"__nd__": shape, "d": flat}``, integers as ``{"__int__": n}``."""
     if isinstance(x, np.ndarray):
-        return {"nd": list(x.shape), "d": [float(v) for v in x.ravel()]}
+        return {"__nd__": list(x.shape), "d": [float(v) for v in x.ravel()]}
     if isinstance(x, bool):
         return x
     if isinstance(x, int | np.integer):
-        return {"int": int(x)}
+        return {"__int__": int(x)}
     if isinstance(x, float | np.floating):
         return float(x)
     if isinstance(x, str):

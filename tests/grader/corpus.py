@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,16 @@ class Entry:
     status: str | None = None
     feedback: tuple[str, ...] = ()  # substrings the feedback must contain
     needs_bwrap: bool = False
+    path: str | bytes | None = None  # where to write it (default: <name>.ipynb); may be a
+    # folder path "who/x.ipynb" or a non-UTF-8 byte name
+    student: str | None = None  # the student id the grader must give it (default: name)
+    symlink_to: Path | None = None  # write a symbolic link to this path instead
+    extra: dict[str, Callable[[], str | bytes]] = dataclasses.field(default_factory=dict)
+    not_in_feedback: tuple[str, ...] = ()  # substrings the feedback must NOT contain
+
+    @property
+    def sid(self) -> str:
+        return self.name if self.student is None else self.student
 
 
 def _nb(exercise: str, which: str) -> nbformat.NotebookNode:
@@ -86,6 +97,17 @@ def insert_after(exercise, which, cid: str, src: str):
     return build
 
 
+def edit(exercise, which, cid: str, fn: Callable[[str], str]):
+    """The notebook with one cell's source transformed by ``fn``."""
+
+    def build():
+        nb = copy.deepcopy(_nb(exercise, which))
+        _cell(nb, cid).source = fn(_cell(nb, cid).source)
+        return _text(nb)
+
+    return build
+
+
 def raw(data: str | bytes):
     return lambda: data
 
@@ -126,142 +148,18 @@ def backward_with(**kw) -> str:
     return BACKWARD.format(**{**RIGHT, **kw})
 
 
-# ---- attacks -------------------------------------------------------------------------------
-
-PATCH_NUMPY = """
-import numpy as np, numpy.testing, builtins
-np.allclose = lambda *a, **k: True
-np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)
-np.array_equal = lambda *a, **k: True
-np.testing.assert_allclose = lambda *a, **k: None
-np.testing.assert_array_equal = lambda *a, **k: None
-np.ndarray.__eq__ = None  # may fail: numpy types are immutable
-"""
-
-LIAR = """
-import numpy as np
-
-class Liar:
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    def __array__(self, *a, **k): return np.zeros(3)
-    def __float__(self): return 0.0
-    shape = (3, 3)
-
-class LiarArray(np.ndarray):
-    def __eq__(self, other): return np.ones(np.shape(other), dtype=bool)
-
-def forward(X, W1, b1, W2, b2):
-    return Liar(), Liar(), Liar()
-
-def squared_error(Y, T):
-    return Liar()
-
-def backward(X, T, W1, b1, W2, b2):
-    return tuple(np.zeros(p.shape).view(LiarArray) for p in (W1, b1, W2, b2))
-"""
-
-HOOKS = """
-import atexit, builtins, json, os, sys
-
-# IPython hooks (there is no IPython kernel in the grader: this cell just errors)
-try:
-    get_ipython().events.register("post_run_cell", lambda r: setattr(r, "error_in_exec", None))
-except NameError:
-    pass
-sys.excepthook = lambda *a: None
-atexit.register(lambda: print('{"event": "done", "score": 100}'))
-
-# hook the runner: pretend every answer is a perfect array, and write fake result lines on
-# every file descriptor that might be the results channel
-_real_dumps = json.dumps
-def fake_dumps(obj, *a, **k):
-    if isinstance(obj, dict) and obj.get("event") == "result":
-        obj = {"event": "result", "key": obj.get("key"), "value": {"__nd__": [1], "d": [0.0]}}
-    return _real_dumps(obj, *a, **k)
-json.dumps = fake_dumps
-for fd in range(3, 64):
-    try:
-        os.write(fd, b'{"event": "result", "key": "bwd0", "value": [1, 2, 3, 4]}\\n')
-    except OSError:
-        pass
-try:
-    import autograde  # not importable in the sandbox
-    autograde.spec.compare = lambda *a, **k: None
-except ImportError:
-    pass
-builtins.__import__ = builtins.__import__
-"""
-
-READ_FILES = r"""
-import glob, os
-found = []
-for pattern in ["/work/*/exercises/*/*", "/work/*/*/exercises/*/*", "/*/exercises/*/*",
-                "/root/*", "/tmp/*", "../*", "../../*", "/work/main/src/autograde/*",
-                "/work/main/tests/grader/*", "/proc/1/root/work/*/exercises/*/*"]:
-    try:
-        found += glob.glob(pattern)[:20]
-    except Exception:
-        pass
-print("ROOT", sorted(os.listdir("/")))
-print("HOME", os.environ.get("HOME"), "ENV", sorted(os.environ))
-print("FOUND", sorted(found))
-import json
-for path in found:
-    if path.endswith("solution.ipynb") and "04" in path:
-        nb = json.load(open(path))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                exec("".join(cell["source"]))
-try:
-    import urllib.request
-    urllib.request.urlopen("http://pypi.org", timeout=2)
-    print("NETWORK OK")
-except Exception as e:
-    print("NO NETWORK", type(e).__name__)
-"""
-
-STUBBORN_LOOP = """
-while True:
-    try:
-        while True:
-            pass
-    except BaseException:
-        pass
-"""
-
-MEMORY_BOMB = """
-import numpy as np
-chunks = []
-try:
-    while True:
-        chunks.append(np.empty(256 << 20, dtype=np.uint8))
-except MemoryError:
-    print("bomb stopped after", len(chunks), "chunks of 256 MB")
-big = np.ones(3 << 27)  # 3 GB, every page touched
-"""
-
-GIANT_OUTPUT = """
-import os, sys
-line = "spam " * 2000 + "\\n"
-for _ in range(20000):
-    sys.stdout.write(line)
-    sys.stderr.write(line)
-os.write(1, b"x" * (64 << 20))
-"""
-
-BACKGROUND = """
-import os, subprocess, time
-subprocess.Popen(["sleep", "987654"], start_new_session=True)
-if os.fork() == 0:
-    while True:
-        time.sleep(1)
-"""
-
-EXIT = "import sys\nsys.exit(3)\n"
-OS_EXIT = "import os\nos._exit(0)\n"
-
-HUGE_STORED_OUTPUT = None  # built in _huge_output()
+from tests.grader.corpus_code import (  # noqa: E402 - after the helpers they use
+    BACKGROUND,
+    EXIT,
+    GIANT_OUTPUT,
+    HOOKS,
+    LIAR,
+    MEMORY_BOMB,
+    OS_EXIT,
+    PATCH_NUMPY,
+    READ_FILES,
+    STUBBORN_LOOP,
+)
 
 
 def _huge_output():
@@ -405,7 +303,7 @@ def entries() -> list[Entry]:
               feedback=("did not finish in time",)),
         Entry(E4, "stubborn-loops-everywhere",  # a second runaway cell: timeout, answers lost
               replace(E4, "solution", {"q1-test": STUBBORN_LOOP, "q2-test": STUBBORN_LOOP}),
-              max_total=0, status="timeout", feedback=("did not finish within 15 s",)),
+              max_total=0, status="timeout", feedback=("did not finish within",)),
         Entry(E4, "infinite-loop-cell",  # caught by the per-cell limit; the answers count
               prepend(E4, "solution", "while True:\n    pass"), total=FULL[E4],
               feedback=("timeout",)),
@@ -454,7 +352,9 @@ def entries() -> list[Entry]:
             "ab_params = [(np.ones((1, 16)), np.zeros(1))]\nab_activations = ['sigmoid']"}),
             total=0),
     ]  # fmt: skip
-    return es
+    from tests.grader.corpus_issue13 import issue13_entries
+
+    return es + issue13_entries()
 
 
 def _without_tests(exercise, which):
@@ -467,21 +367,32 @@ def _without_tests(exercise, which):
 
 
 def write(out: Path, only: str | None = None) -> dict[str, list[Entry]]:
-    """Write every entry to ``out/<exercise>/<name>.ipynb``; return the entries by exercise."""
+    """Write every entry under ``out/<exercise>/`` (``<name>.ipynb`` or its ``path``);
+    return the entries by exercise."""
     by_ex: dict[str, list[Entry]] = {}
     for e in entries():
         if only and e.exercise != only:
             continue
         d = out / e.exercise
         d.mkdir(parents=True, exist_ok=True)
-        data = e.build()
-        path = d / f"{e.name}.ipynb"
-        if isinstance(data, bytes):
-            path.write_bytes(data)
+        rel = e.path if e.path is not None else f"{e.name}.ipynb"
+        path = d / (os.fsdecode(rel) if isinstance(rel, bytes) else rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if e.symlink_to is not None:
+            (path if e.path else d / e.name).symlink_to(e.symlink_to)
         else:
-            path.write_text(data)
+            _put(path, e.build())
+        for rel_extra, build in e.extra.items():
+            _put(d / rel_extra, build())
         by_ex.setdefault(e.exercise, []).append(e)
     return by_ex
+
+
+def _put(path: Path, data: str | bytes) -> None:
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from autograde.grade import grade_folder
 from autograde.sandbox import Limits, bwrap_works
 from tests.grader.corpus import FULL, entries, write
 
-LIMITS = Limits(wall_seconds=15, cpu_seconds=15, cell_seconds=3, call_seconds=2)
+# CPU limits charge the submission; the wall-clock backstop is generous (a shared machine)
+LIMITS = Limits(wall_seconds=90, cpu_seconds=8, cell_seconds=3, call_seconds=2)
 SEED = 20240116
 ENTRIES = entries()
 
@@ -41,13 +42,19 @@ def graded(tmp_path_factory):
     return get
 
 
+def feedback_of(out, student: str) -> str:
+    """The feedback page of one student, found through run.json's file map."""
+    files = json.loads((out / "run.json").read_text())["files"]
+    return (out / "feedback" / f"{files[student]}.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[f"{e.exercise[:2]}-{e.name}" for e in ENTRIES])
 def test_corpus_entry(graded, entry):
     if entry.needs_bwrap and not bwrap_works():
         pytest.skip("needs bubblewrap: without it a submission CAN read the solutions")
     out, res = graded(entry.exercise)
-    g = res[entry.name]
-    feedback = (out / "feedback" / f"{entry.name}.md").read_text()
+    g = res[entry.sid]
+    feedback = feedback_of(out, entry.sid)
     assert g.status != "grader error", g.stderr
     if entry.total is not None:
         assert g.total == pytest.approx(entry.total, abs=1e-3), feedback
@@ -60,6 +67,8 @@ def test_corpus_entry(graded, entry):
         assert g.status == entry.status, feedback
     for text in entry.feedback:
         assert text in feedback, feedback
+    for text in entry.not_in_feedback:
+        assert text not in feedback, feedback
     # every submission finishes within its limits: at most two runs (the second without a
     # runaway cell), each within the wall-clock limit, plus process start-up slack
     assert g.seconds <= 2 * LIMITS.wall_seconds + 10
@@ -68,20 +77,46 @@ def test_corpus_entry(graded, entry):
 @pytest.mark.parametrize("exercise", sorted(FULL))
 def test_outputs_of_a_run(graded, exercise):
     out, res = graded(exercise)
-    rows = list(csv.DictReader((out / "grades.csv").open()))
-    assert [r["student"] for r in rows] == sorted(res)
+    check_outputs(out, res, FULL[exercise])
     run = json.loads((out / "run.json").read_text())
     assert run["seed"] == SEED and run["max_points"] == FULL[exercise]
-    for r in rows:
-        g = res[r["student"]]
-        assert float(r["total"]) == pytest.approx(g.total)
-        gs = json.loads((out / "gradescope" / r["student"] / "results.json").read_text())
+    expected = {e.sid for e in graded.entries[exercise]}
+    assert set(res) == expected  # every submission has a row, no name twice
+
+
+def check_outputs(out, res, full) -> None:
+    """grades.csv, results.jsonl, feedback and results.json: complete and well-formed."""
+    raw = (out / "grades.csv").read_bytes().decode("utf-8")  # strict: encodable text only
+    rows = list(csv.DictReader(raw.splitlines()))
+    unformula = [r["student"][1:] if r["student"][:1] == "'" else r["student"] for r in rows]
+    assert sorted(unformula) == sorted(res) and len(set(unformula)) == len(rows)
+    assert not any(r["student"][:1] in "=+-@\t\r" for r in rows if r["student"])
+    run = json.loads((out / "run.json").read_bytes().decode("utf-8"))
+    files = run["files"]
+    assert len(set(files.values())) == len(files) == len(res)
+    lines = (out / "results.jsonl").read_bytes().decode("utf-8").splitlines()
+    records = {r["student"]: r for r in map(json.loads, lines)}
+    assert set(records) == set(res)
+    for student, g in res.items():
+        r = records[student]
+        assert set(r) == set(RECORD_KEYS)
+        assert r["total"] == pytest.approx(g.total) and r["max_total"] == full
+        assert r["status"] == g.status and r["notebook_choice"]
+        for c in r["checks"]:
+            assert set(c) == {"name", "question", "score", "max_score", "message", "mistake"}
+        gs = json.loads((out / "gradescope" / files[student] / "results.json").read_bytes())
         assert set(gs) >= {"score", "tests"}
         assert gs["score"] == pytest.approx(sum(t["score"] for t in gs["tests"]), abs=1e-3)
-        assert sum(t["max_score"] for t in gs["tests"]) == FULL[exercise]
+        assert sum(t["max_score"] for t in gs["tests"]) == full
         for t in gs["tests"]:
             assert set(t) >= {"name", "score", "max_score", "output"}
             assert 0 <= t["score"] <= t["max_score"]
+        text = (out / "feedback" / f"{files[student]}.md").read_bytes().decode("utf-8")
+        assert f"Score: {g.total:g} / {full:g}" in text
+
+
+RECORD_KEYS = ("student", "file", "notebook_choice", "status", "total", "max_total",
+               "questions", "checks", "seconds", "notes")  # fmt: skip
 
 
 def test_sandbox_hides_solutions_and_network(graded):
