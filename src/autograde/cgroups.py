@@ -21,6 +21,7 @@ import itertools
 import os
 import signal
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
@@ -190,17 +191,7 @@ class Cgroup:
                     _write(d / "cgroup.kill", "1")
                 except OSError:
                     pass
-        while time.monotonic() < end:
-            left = self.pids()
-            if not left:
-                return True
-            for pid in left:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            time.sleep(0.02)
-        return not self.pids()
+        return kill_until_gone(self.pids, end)
 
     def close(self) -> None:
         """Kill what is left, then remove the groups (retrying while the last tasks exit)."""
@@ -219,3 +210,19 @@ def _rmdir(d: Path, tries: int = 100) -> None:
             return
         except OSError:
             time.sleep(0.02)
+
+
+def kill_until_gone(find: Callable[[], Iterable[int]], end: float) -> bool:
+    """SIGKILL every pid ``find()`` returns, again and again until it returns none or the
+    monotonic clock passes ``end``; True when none is left."""
+    while time.monotonic() < end:
+        left = list(find())
+        if not left:
+            return True
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.02)
+    return not list(find())

@@ -17,11 +17,12 @@ import dataclasses
 import fcntl
 import os
 import resource
-import signal
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from autograde.cgroups import kill_until_gone
 
 UID_BASE = 64100  # leased uids: UID_BASE .. UID_BASE + UID_COUNT - 1 (no passwd entries)
 UID_COUNT = 200
@@ -142,17 +143,7 @@ def uid_cpu_seconds(uid: int) -> float:
 
 def kill_uid(uid: int, deadline: float = 10.0) -> None:
     """SIGKILL every process of ``uid`` until none is left (the uid is leased: all ours)."""
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        left = uid_processes(uid)
-        if not left:
-            return
-        for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        time.sleep(0.02)
+    kill_until_gone(lambda: uid_processes(uid), time.monotonic() + deadline)
 
 
 def preexec(limits: Limits, cgroup_files: list[str], uid: int | None) -> None:
