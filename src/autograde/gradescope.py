@@ -97,14 +97,12 @@ def runtime_requirements() -> list[str]:
     return deps
 
 
-def limits_for(exercise: str, config: dict):
+def limits_for(spec, config: dict):
     """The spec's limits with the autograder's per-submission limits on top."""
     import dataclasses
 
-    from autograde.grade import find_exercise, spec_limits
-    from autograde.spec import load_spec
+    from autograde.grade import spec_limits
 
-    spec = load_spec(find_exercise(exercise) / "spec.py")
     return dataclasses.replace(spec_limits(spec), **config.get("limits", {}))
 
 
@@ -241,9 +239,11 @@ def run(root: Path) -> int:
 
 
 def _grade(root: Path, config: dict, t0: float) -> dict:
-    from autograde.grade import grade_folder
+    from autograde.grade import find_exercise, grade_folder
+    from autograde.spec import load_spec
 
-    limits = limits_for(config["exercise"], config)
+    spec = load_spec(find_exercise(config["exercise"]) / "spec.py")  # loaded once
+    limits = limits_for(spec, config)
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         subs = Path(tmp) / "submissions"
         notes = collect_submission(root / "submission", subs / "submission")
@@ -253,7 +253,7 @@ def _grade(root: Path, config: dict, t0: float) -> dict:
         out = Path(tmp) / "out"
         grade_folder(
             config["exercise"], subs, out, jobs=1, seed=config["seed"], limits=limits,
-            quiet=True, **_sandbox_arg(config),
+            quiet=True, spec=spec, **_sandbox_arg(config),
         )  # fmt: skip
         files = json.loads((out / "run.json").read_text()).get("files", {})
         name = files.get("submission", "submission")

@@ -17,6 +17,7 @@ import pytest
 
 from autograde import gradescope as GS
 from autograde.grade import find_exercise, grade_folder
+from autograde.spec import load_spec
 from tests.grader.corpus import EXERCISES, write
 
 pytestmark = pytest.mark.slow
@@ -119,7 +120,7 @@ def test_scores_match_folder_grading(built):
     subs.mkdir()
     for n in NAMES:
         shutil.copy(corpus / EXERCISE / f"{n}.ipynb", subs / f"{n}.ipynb")
-    limits = GS.limits_for(EXERCISE, cfg)
+    limits = GS.limits_for(load_spec(find_exercise(EXERCISE) / "spec.py"), cfg)
     res = grade_folder(
         EXERCISE, subs, tmp / "folder-out", jobs=2, seed=cfg["seed"], limits=limits, quiet=True
     )
