@@ -1,8 +1,8 @@
 """Latency of one live playground step: a minibatch update plus the full redraw.
 
 What a reader waits for after pressing "step" (or at each tick of "play", per minibatch):
-:meth:`mlp.playground.Playground.step` (one :func:`mlp.train.train_step`) followed by
-:func:`mlp.playground_view.render_html` at the TensorFlow Playground's resolutions (the
+:meth:`mlp.figures.playground.model.Playground.step` (one :func:`mlp.train.train_step`) followed by
+:func:`mlp.figures.playground.view.render_html` at the TensorFlow Playground's resolutions (the
 output's decision map on a 100 x 100 grid, each unit's small map on 10 x 10), which is the
 HTML the live widget sends to the browser. The widget's own message round trip is not
 included (it is the same for any widget). Headless: no browser, no kernel.
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mlp.playground import FEATURES, Playground, PlaygroundConfig
-from mlp.playground_view import render_html
+from mlp.figures.playground.model import FEATURES, Playground, PlaygroundConfig
+from mlp.figures.playground.view import render_html
 
 HERE = Path(__file__).resolve().parent
 BUDGET_MS = 50.0

@@ -1,4 +1,4 @@
-"""Update latency of the expressive-power widgets (``mlp.bump_widgets``, chapter 05), headless.
+"""Update latency of the expressive-power widgets (``mlp.figures.bumps``, chapter 05), headless.
 
 One live update of a widget is what happens when a reader moves a slider in Jupyter:
 ``Explorer.render(fast=True)`` recomputes the network, updates the persistent figure's
@@ -39,7 +39,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from mlp.bump_widgets import UNIT_COLOURS, BumpBuilder, DesignChallenge, SigmoidStep
+from mlp.figures.bumps import UNIT_COLOURS, BumpBuilder, DesignChallenge, SigmoidStep
 from mlp.universality import hidden_contributions
 
 HERE = Path(__file__).resolve().parent

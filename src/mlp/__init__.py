@@ -3,9 +3,12 @@
 Conventions (see CONTRIBUTING.md): a weight matrix ``W`` has shape ``(M, N)`` as in the
 lecture (``z = W x + b``); a minibatch ``X`` has shape ``(B, N)``, one example per row;
 error signals use the lecture's bar notation (``y_bar``, ``z_bar``, ``W_bar``...).
+
+This package is the mathematics only (numpy and the standard library). Everything drawn or
+interactive lives in :mod:`mlp.figures`, which ``import mlp`` does not load.
 """
 
-from mlp import graph
+from mlp import graph, lecture_graphs
 from mlp.activations import (
     ACTIVATIONS,
     get_activation,
@@ -48,13 +51,6 @@ from mlp.losses import (
     squared_error_grad,
 )
 from mlp.network import MLP
-from mlp.plots import (
-    draw_network,
-    plot_activation,
-    plot_decision_regions,
-    plot_history,
-    plot_linear_classifier,
-)
 from mlp.train import History, evaluate, sgd, train_step
 
 __version__ = "0.1.0"
@@ -105,10 +101,6 @@ __all__ = [
     "train_test_split",
     "verdict",
     "write_idx",
-    "draw_network",
-    "plot_activation",
-    "plot_decision_regions",
-    "plot_history",
-    "plot_linear_classifier",
     "graph",
+    "lecture_graphs",
 ]

@@ -47,12 +47,6 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
 
-    def plot(self, ax: Any = None) -> Any:
-        """Plot the loss curves; see :func:`mlp.plots.plot_history`."""
-        from mlp.plots import plot_history
-
-        return plot_history(self, ax=ax)
-
 
 def _prepare_targets(
     net: MLP, T: object, loss: str, name: str = "T", n: int | None = None

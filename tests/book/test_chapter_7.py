@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mlp.playground import PRESETS
+from mlp.figures.playground.model import PRESETS
 from tests.browser.helpers import CHROMIUM_ARGS
 
 PAGE = "lecture2/07-playground.html"

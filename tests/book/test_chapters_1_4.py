@@ -7,7 +7,7 @@ chapter they check what a reader of the static HTML relies on:
 * the sphinx-proof blocks (definitions, lemmas, theorems, propositions, proofs) by label;
 * MathJax markup, the static figures (``<img>`` of the executed cells) and the
   sphinx-exercise blocks with dropdown solutions;
-* for every :class:`mlp.frames.Explorer` on the page: the saved
+* for every :class:`mlp.figures.frames.Explorer` on the page: the saved
   ``application/vnd.jupyter.widget-state+json`` holds exactly the product of its controls'
   value counts of precomputed ``mlp-frame`` pictures (each with alt text), and every control
   is ``jslink``-ed (a ``LinkModel``) to every Stack of its level, so that no control in the

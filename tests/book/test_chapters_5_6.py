@@ -3,7 +3,7 @@
 Reads ``lecture2/05-xor-network.html`` and ``lecture2/06-universality.html`` from the built
 book (``BOOK_HTML``, default ``_build/html``; the session fixture in ``tests/conftest.py``
 builds it first). From the saved ``application/vnd.jupyter.widget-state+json`` script it
-checks, for each :class:`mlp.frames.Explorer` on the page: the number of ``mlp-frame``
+checks, for each :class:`mlp.figures.frames.Explorer` on the page: the number of ``mlp-frame``
 pictures (the product of its controls' value counts), that the pictures differ, that every
 control is ``jslink``-ed (``LinkModel``) to every stack of its level, and that the page says
 the figure is precomputed. The expected counts come from the widget classes themselves, so
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mlp.bump_widgets import HEIGHT_RULES, BumpBuilder, DesignChallenge, SigmoidStep
+from mlp.figures.bumps import HEIGHT_RULES, BumpBuilder, DesignChallenge, SigmoidStep
 from tests.book.widgetstate import chapter_page, widget_state
 from tests.book.widgetstate import check_links as _check_links
 from tests.book.widgetstate import explorer_grid as _grid

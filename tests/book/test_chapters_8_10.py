@@ -7,7 +7,7 @@ the session fixture in ``tests/conftest.py`` builds it first) and checks
 * the lecture's key formulas are on the page as math, and the page has no error output;
 * the static figures are there, each followed by its italic "Figure:" description;
 * the learning goals, the sphinx-proof blocks and the exercises with dropdown solutions;
-* for every step-through backward pass (:func:`mlp.backprop_widgets.backward_stepper`) and
+* for every step-through backward pass (:func:`mlp.figures.backprop_stepper.backward_stepper`) and
   the filters explorer: one ``mlp-frame`` picture per step, all different, every step's
   chain-rule text, and a ``LinkModel`` joining each slider to its stack in the saved
   ``application/vnd.jupyter.widget-state+json`` script.
@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlp import graph
-from mlp.backprop_widgets import backward_visits, mlp_scalar_graph
+from mlp import lecture_graphs
+from mlp.figures.backprop_stepper import backward_visits
+from mlp.lecture_graphs import mlp_scalar_graph
 from tests.book.widgetstate import chapter_page, widget_state
 from tests.book.widgetstate import check_links as _check_links
 from tests.book.widgetstate import frames as _frames
@@ -36,12 +37,12 @@ PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
 def _n_steps_lls() -> int:
-    L, _ = graph.logistic_least_squares_graph(w=2.0, b=-1.0, x=1.5, t=1.0)
+    L, _ = lecture_graphs.logistic_least_squares_graph(w=2.0, b=-1.0, x=1.5, t=1.0)
     return len(backward_visits(L))
 
 
 def _n_steps_fxy() -> int:
-    f, _ = graph.lecture_fxy_graph(1.0)
+    f, _ = lecture_graphs.lecture_fxy_graph(1.0)
     return len(backward_visits(f))
 
 

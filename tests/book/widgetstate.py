@@ -2,7 +2,7 @@
 
 Shared by the chapter tests in this folder. A page executed by the book build carries its
 widgets' state in ``<script type="application/vnd.jupyter.widget-state+json">``; an
-``mlp.frames.Explorer`` in static mode leaves there one ``HTMLModel`` per precomputed frame
+``mlp.figures.frames.Explorer`` in static mode leaves there one ``HTMLModel`` per precomputed frame
 (``class="mlp-frame"``) and one ``LinkModel`` per control-to-stack link.
 """
 

@@ -227,7 +227,7 @@ def test_interactive_figures_respond_without_a_kernel(visit: Visit) -> None:
         if area.locator(".mlp-frame").count() == 0:
             assert n_controls == 0, (
                 f"{visit.doc}: widget #{i} has controls but no precomputed frames "
-                "(mlp.frames.Explorer): it cannot respond in the static book"
+                "(mlp.figures.frames.Explorer): it cannot respond in the static book"
             )
             continue
         n_figures += 1

@@ -1,4 +1,4 @@
-"""Tests of mlp.backprop_widgets: the grouped backward pass, the graphs, the stepper."""
+"""Tests of mlp.figures.backprop_stepper: the grouped backward pass, the graphs, the stepper."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import mlp  # noqa: E402
-from mlp import graph  # noqa: E402
-from mlp.backprop_widgets import (  # noqa: E402
+from mlp import graph, lecture_graphs  # noqa: E402
+from mlp.figures.backprop_stepper import (  # noqa: E402
     backward_stepper,
     backward_visits,
     draw_backward_state,
@@ -21,9 +21,8 @@ from mlp.backprop_widgets import (  # noqa: E402
     label_html,
     label_tex,
     label_unicode,
-    mlp_scalar_graph,
-    multiclass_logistic_graph,
 )
+from mlp.lecture_graphs import mlp_scalar_graph, multiclass_logistic_graph  # noqa: E402
 
 
 def _children(output: graph.Node) -> dict[int, list[graph.Node]]:
@@ -51,7 +50,7 @@ def _random_mlp(seed: int, N: int = 2, H: int = 3, K: int = 2) -> dict[str, np.n
 
 @pytest.mark.parametrize("order", ["layers", "trace"])
 def test_visits_are_a_reverse_topological_order(order: str) -> None:
-    f, _ = graph.lecture_fxy_graph(0.7)
+    f, _ = lecture_graphs.lecture_fxy_graph(0.7)
     visits = backward_visits(f, order=order)
     assert visits[0].node is f
     position = {id(v.node): i for i, v in enumerate(visits)}
@@ -75,7 +74,7 @@ def test_each_bar_is_the_sum_of_received_messages(order: str) -> None:
 
 
 def test_orders_give_the_same_bars_as_graph_backward() -> None:
-    f, nodes = graph.lecture_fxy_graph(1.3)
+    f, nodes = lecture_graphs.lecture_fxy_graph(1.3)
     graph.backward(f)
     expected = {k: n.bar for k, n in nodes.items()}
     for order in ("layers", "trace"):
@@ -85,7 +84,7 @@ def test_orders_give_the_same_bars_as_graph_backward() -> None:
 
 
 def test_fork_at_t_in_the_lecture_example() -> None:
-    f, _ = graph.lecture_fxy_graph(1.0)
+    f, _ = lecture_graphs.lecture_fxy_graph(1.0)
     visits = backward_visits(f)
     t = visits[-1]
     assert t.label == "t" and t.is_fork
@@ -99,7 +98,7 @@ def test_fork_at_t_in_the_lecture_example() -> None:
 
 
 def test_equation_rejects_unknown_format() -> None:
-    f, _ = graph.lecture_fxy_graph(1.0)
+    f, _ = lecture_graphs.lecture_fxy_graph(1.0)
     with pytest.raises(ValueError, match="fmt"):
         backward_visits(f)[0].equation("latex")
 
@@ -114,7 +113,7 @@ def test_duplicate_names_are_refused() -> None:
 def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="output must be a Node"):
         backward_visits(3.0)  # type: ignore[arg-type]
-    f, _ = graph.lecture_fxy_graph(1.0)
+    f, _ = lecture_graphs.lecture_fxy_graph(1.0)
     with pytest.raises(ValueError, match="order"):
         backward_visits(f, order="random")
 
@@ -206,7 +205,7 @@ def test_layout_puts_parents_left_of_children() -> None:
 
 
 def test_draw_backward_state_shows_known_and_unknown_bars() -> None:
-    f, _ = graph.lecture_fxy_graph(1.0)
+    f, _ = lecture_graphs.lecture_fxy_graph(1.0)
     visits = backward_visits(f)
     fig, ax = plt.subplots()
     draw_backward_state(f, visits, 2, ax)
@@ -226,7 +225,7 @@ def test_draw_backward_state_shows_known_and_unknown_bars() -> None:
 
 
 def test_stepper_static_frames_and_links() -> None:
-    f, _ = graph.lecture_fxy_graph(1.0)
+    f, _ = lecture_graphs.lecture_fxy_graph(1.0)
     ex = backward_stepper(f, mode="static", dpi=40)
     assert ex.n_frames == len(ex.visits) + 1 == 7
     assert len(ex._links) == 1  # one slider linked to one stack
@@ -238,7 +237,7 @@ def test_stepper_static_frames_and_links() -> None:
 
 
 def test_stepper_live_moves() -> None:
-    L, _ = graph.logistic_least_squares_graph(2.0, -1.0, 1.5, 1.0)
+    L, _ = lecture_graphs.logistic_least_squares_graph(2.0, -1.0, 1.5, 1.0)
     ex = backward_stepper(L, mode="live", dpi=40)
     assert "Step 0 of" in ex.view.value
     ex.set(step=3)

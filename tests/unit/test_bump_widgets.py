@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from mlp.bump_widgets import (
+from mlp.figures.bumps import (
     UNIT_COLOURS,
     BumpBuilder,
     DesignChallenge,
@@ -20,7 +20,7 @@ from mlp.bump_widgets import (
     challenge_target,
     weights_html,
 )
-from mlp.frames import Explorer
+from mlp.figures.frames import Explorer
 from mlp.universality import bump_network
 
 
@@ -173,7 +173,7 @@ def test_frozen_background_matches_a_full_redraw(monkeypatch: pytest.MonkeyPatch
 
     from PIL import Image
 
-    import mlp.bump_widgets as bw
+    import mlp.figures.bumps as bw
 
     values = dict(unit="relu", left=0.3, right=0.7, steepness=20, height=0.8)
     fast = BumpBuilder(mode="live").explorer.render(**values)[0]

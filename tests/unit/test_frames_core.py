@@ -1,4 +1,4 @@
-"""mlp.frames: the same drawing function drives live widgets and precomputed frames."""
+"""mlp.figures.frames: the same drawing function drives live widgets and precomputed frames."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from mlp.frames import Control, Explorer, static_mode
+from mlp.figures.frames import Control, Explorer, static_mode
 
 
 def draw_line(fig, slope, colour="C0"):

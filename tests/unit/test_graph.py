@@ -9,6 +9,8 @@ import pytest
 matplotlib.use("Agg")
 
 from mlp import graph as g  # noqa: E402
+from mlp import lecture_graphs  # noqa: E402
+from mlp.figures.graph_drawing import draw_graph  # noqa: E402
 from mlp.gradcheck import numerical_gradient  # noqa: E402
 
 
@@ -18,7 +20,7 @@ def sig(z):
 
 @pytest.mark.parametrize(("w", "b", "x", "t"), [(2.0, -1.0, 1.5, 1.0), (-0.3, 0.2, 4.0, 0.0)])
 def test_logistic_least_squares_matches_closed_form(w, b, x, t):
-    L, n = g.logistic_least_squares_graph(w, b, x, t)
+    L, n = lecture_graphs.logistic_least_squares_graph(w, b, x, t)
     g.backward(L)
     s = sig(w * x + b)
     ds = s * (1 - s)
@@ -33,7 +35,7 @@ def test_logistic_least_squares_matches_closed_form(w, b, x, t):
 
 @pytest.mark.parametrize("t", [0.0, 0.7, -1.3, 2.5])
 def test_lecture_fxy_matches_closed_form(t):
-    f, n = g.lecture_fxy_graph(t)
+    f, n = lecture_graphs.lecture_fxy_graph(t)
     g.backward(f)
     x, y = math.cos(t), t * t
     e = math.exp(x * y)
@@ -44,7 +46,7 @@ def test_lecture_fxy_matches_closed_form(t):
 
 
 def test_trace_records_forks_and_sums():
-    f, n = g.lecture_fxy_graph(0.7)
+    f, n = lecture_graphs.lecture_fxy_graph(0.7)
     steps = g.trace_backward(f)
     assert steps[0].kind == "visit" and steps[0].node == "f" and steps[0].node_bar == 1.0
     adds_to_t = [s for s in steps if s.kind == "add" and s.parent == "t"]
@@ -94,13 +96,13 @@ def test_errors():
 
 
 def test_draw_graph():
-    L, n = g.logistic_least_squares_graph(2.0, -1.0, 1.5, 1.0)
+    L, n = lecture_graphs.logistic_least_squares_graph(2.0, -1.0, 1.5, 1.0)
     g.backward(L)
-    ax = g.draw_graph(L, highlight="z")
+    ax = draw_graph(L, highlight="z")
     texts = [t.get_text() for t in ax.texts]
     assert any(t.startswith("z\n") and "bar" in t for t in texts)
     assert ax.get_title() and ax.get_xlabel()
     assert not any(t.startswith("0.5\n") for t in texts)  # constants hidden
-    ax2 = g.draw_graph(L, show_bar=False, show_constants=True, highlight=[n["w"]])
+    ax2 = draw_graph(L, show_bar=False, show_constants=True, highlight=[n["w"]])
     assert any(t.startswith("0.5\n") for t in (t.get_text() for t in ax2.texts))
     matplotlib.pyplot.close("all")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import mlp
-from mlp.playground import (
+from mlp.figures.playground.model import (
     BOX,
     FEATURES,
     LEARNING_RATES,
@@ -24,7 +24,7 @@ from mlp.playground import (
     grid_points,
     make_playground_data,
 )
-from mlp.playground_view import (
+from mlp.figures.playground.view import (
     PlaygroundWidget,
     PresetTour,
     map_png,

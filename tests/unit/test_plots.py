@@ -1,4 +1,4 @@
-"""Tests of mlp.plots: every figure has a title and labelled axes; nothing is shown."""
+"""Tests of mlp.figures.plots: every figure has a title and labelled axes; nothing is shown."""
 
 import matplotlib
 import numpy as np
@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import mlp  # noqa: E402
-from mlp import plots  # noqa: E402
+from mlp.figures import plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,6 @@ def test_history_plot():
     net = mlp.MLP([2, 3, 2], "relu")
     h = mlp.sgd(net, X, t, epochs=3, X_val=X, T_val=t)
     assert labelled(plots.plot_history(h))
-    assert labelled(h.plot())
 
 
 def test_draw_network():

@@ -1,4 +1,4 @@
-"""The view of the playground: pictures of a :class:`~mlp.playground.Playground` and widgets.
+"""The view of the playground: pictures of a playground model, and its widgets.
 
 * :func:`render_html` draws one state as inline SVG: the input features and every hidden
   unit as small maps of their output over the plane, the weights as edges (thickness
@@ -10,7 +10,7 @@
   background thread), step (one minibatch, showing its error signals), reset, presets,
   the configuration as a share string, and "show the network" as ``mlp`` code.
 * :class:`PresetTour` is the static-book version: each preset's run precomputed, a preset
-  toggle times an epoch slider, built on :class:`mlp.frames.Explorer`, so it scrubs in the
+  toggle times an epoch slider, built on :class:`mlp.figures.frames.Explorer`, so it scrubs in the
   browser with no kernel.
 """
 
@@ -27,8 +27,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from mlp.frames import Control, Explorer, static_mode
-from mlp.playground import (
+from mlp.figures.frames import Control, Explorer, static_mode
+from mlp.figures.playground.model import (
     ACTIVATIONS,
     BOX,
     DATASETS,
@@ -374,7 +374,7 @@ def render_img(pg: Playground, **kwargs: Any) -> str:
     """The picture of :func:`render_html` as an ``<img>`` (an SVG data URI) with alt text.
 
     Used for the precomputed frames of the static book: an image is what
-    :mod:`mlp.frames` frames hold, it carries its alt text, and its SVG is isolated from the
+    :mod:`mlp.figures.frames` frames hold, it carries its alt text, and its SVG is isolated from the
     page (hover texts are left out: an image has none).
     """
     svg = render_html(pg, **{**kwargs, "tooltips": False})
@@ -400,7 +400,7 @@ class PlaygroundWidget:
     Parameters
     ----------
     config
-        Starting configuration: a :class:`~mlp.playground.PlaygroundConfig`, a share string
+        Starting configuration: a :class:`PlaygroundConfig`, a share string
         or a preset key.
     resolution, node_resolution
         Grid sizes of the decision map and of the units' small maps.
@@ -737,7 +737,7 @@ TOUR_EPOCHS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 300)
 class PresetTour(Explorer):
     """Each preset's training run, scrubbed by epoch: live in a kernel, precomputed in the book.
 
-    Built on :class:`mlp.frames.Explorer` with two controls, ``preset`` (toggle buttons) and
+    Built on :class:`mlp.figures.frames.Explorer` with two controls, ``preset`` (toggle buttons) and
     ``epoch`` (a slider). Every preset is trained once up front and its state kept at
     ``epochs``; in the static book those states are drawn into frames that the controls
     switch in the browser. In a kernel the epoch slider moves by one epoch, and a state
@@ -747,13 +747,13 @@ class PresetTour(Explorer):
     Parameters
     ----------
     presets
-        Keys of :data:`mlp.playground.PRESETS` (default: all).
+        Keys of :data:`mlp.figures.playground.model.PRESETS` (default: all).
     epochs
         Epochs to keep, ascending (default :data:`TOUR_EPOCHS`).
     resolution, node_resolution
         Grid sizes of the decision map and of the small maps (kept small: page size).
     mode
-        As for :class:`~mlp.frames.Explorer`.
+        As for :class:`~mlp.figures.frames.Explorer`.
     """
 
     def __init__(

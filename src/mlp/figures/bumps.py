@@ -1,5 +1,5 @@
 """The three interactive figures of the "Expressive power" chapters, on
-:class:`~mlp.frames.Explorer`.
+:class:`~mlp.figures.frames.Explorer`.
 
 * :class:`SigmoidStep`: a steepness slider showing ``sigma(k (x - s))`` (and a ReLU ramp)
   approach the hard threshold ``I[x > s]``.
@@ -17,7 +17,7 @@ benchmark drive them. Every curve shown is computed by ``MLP.forward`` of the ne
 :mod:`mlp.universality` builds, so the picture and the printed weights cannot disagree.
 
 In the static book (``MLP_STATIC_WIDGETS=1``) every state is precomputed by
-:class:`mlp.frames.Explorer`; the controls' value lists below keep each widget within about
+:class:`mlp.figures.frames.Explorer`; the controls' value lists below keep each widget within about
 150 frames. The challenge cannot precompute every combination of ``N`` free heights, so its
 static version lets the reader choose the unit type, the number of bumps and how the heights
 are set (the target's value at each centre, or least squares); the live version adds one
@@ -36,7 +36,7 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
 from mlp.activations import relu, sigmoid
-from mlp.frames import Control, Explorer
+from mlp.figures.frames import Control, Explorer
 from mlp.network import MLP
 from mlp.universality import (
     UNITS,
@@ -111,7 +111,7 @@ def freeze_static(fig: Figure, dynamic: Sequence[Any]) -> None:
     the slow part of a matplotlib redraw. Only valid while the figure is saved at its own
     dpi and its axes limits do not change (true for every widget here). Call it once, after
     building the figure and before the first update; any drawing callback of an
-    :class:`~mlp.frames.Explorer` can use it.
+    :class:`~mlp.figures.frames.Explorer` can use it.
 
     Parameters
     ----------
@@ -166,7 +166,7 @@ class SigmoidStep:
         The values the static book precomputes (live sliders move continuously between the
         smallest and largest).
     mode
-        ``"live"``, ``"static"`` or ``"auto"`` (see :class:`mlp.frames.Explorer`).
+        ``"live"``, ``"static"`` or ``"auto"`` (see :class:`mlp.figures.frames.Explorer`).
     delta
         Half-width of the window around ``s`` excluded from the reported gap.
     """
@@ -433,7 +433,7 @@ class DesignChallenge:
         self.show_net.observe(lambda _: self._refresh_net_view(), names="value")
         centres, _ = bump_layout(0.0, 1.0, self.n_bumps)
         if mode == "auto":
-            from mlp.frames import static_mode
+            from mlp.figures.frames import static_mode
 
             mode = "static" if static_mode() else "live"
         self.mode = mode

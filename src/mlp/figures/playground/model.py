@@ -1,7 +1,7 @@
 """A TensorFlow-Playground-like trainer for 2-D classification, built on :class:`~mlp.network.MLP`.
 
 This module is the *model* of the playground: what is trained and how. It has no widgets
-(the view lives in :mod:`mlp.playground_view`), so everything here runs headless and is
+(the view lives in :mod:`mlp.figures.playground.view`), so everything here runs headless and is
 tested like any other code.
 
 * :class:`PlaygroundConfig` holds every setting of the Playground (data set, noise,
@@ -759,7 +759,8 @@ class Playground:
         lines = [
             "# A network trained in the mlp playground: "
             f"{self.epoch} epochs, {self.step_count} steps.",
-            "# Rebuild the same run with mlp.playground.Playground(CONFIG) and .train(epochs).",
+            "# Rebuild the same run with mlp.figures.playground.model.Playground(CONFIG)"
+            " and .train(epochs).",
             f"CONFIG = {c.to_string()!r}",
             "",
             self.net.to_code(name).rstrip("\n"),

@@ -1,0 +1,21 @@
+"""Everything of the lecture that is drawn or interactive, built on the core :mod:`mlp`.
+
+The core package is the mathematics (numpy only); this subpackage draws it. ``import mlp``
+does not load it, and it may import the core but never the other way round.
+
+Modules
+-------
+frames
+    The one frames mechanism: controls plus a render function give a live widget in a
+    kernel and jslinked precomputed frames in the static book.
+plots
+    Decision regions, activations, loss curves and network diagrams (matplotlib).
+graph_drawing
+    A computation graph of :mod:`mlp.graph` drawn with its values and error signals.
+bumps
+    The sigmoid-to-step, bump builder and design-challenge figures of the universality chapter.
+backprop_stepper
+    Stepping through a backward pass one node at a time.
+playground
+    The TensorFlow-Playground-like trainer: configuration, model and view.
+"""

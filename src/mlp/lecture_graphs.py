@@ -1,0 +1,262 @@
+"""The lecture's example computation graphs, built from :mod:`mlp.graph` nodes.
+
+Each builder returns the output node and a dict of the named nodes, so a chapter can call
+:func:`mlp.graph.backward` and read any error signal ``node.bar`` by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from mlp.graph import Node, cos, exp, sigmoid, square
+
+__all__ = [
+    "lecture_fxy_graph",
+    "logistic_least_squares_graph",
+    "mlp_scalar_graph",
+    "multiclass_logistic_graph",
+]
+
+
+# ---- the univariate and multivariate examples ------------------------------------------
+
+
+def logistic_least_squares_graph(
+    w: float, b: float, x: float, t: float
+) -> tuple[Node, dict[str, Node]]:
+    """The lecture's univariate logistic least-squares model as a graph.
+
+    ``z = w x + b``, ``y = sigma(z)``, ``L = 1/2 (y - t)^2``. After ``backward(L)``,
+    ``w.bar = (sigma(wx+b) - t) sigma'(wx+b) x`` and ``b.bar = (sigma(wx+b) - t) sigma'(wx+b)``.
+
+    Returns
+    -------
+    L : Node
+        The loss.
+    nodes : dict
+        The named nodes ``w, b, x, t, wx, z, y, y-t, (y-t)^2, L``.
+    """
+    wn, bn, xn, tn = (Node(v, name=k) for k, v in (("w", w), ("b", b), ("x", x), ("t", t)))
+    wx = (wn * xn).named("wx")
+    z = (wx + bn).named("z")
+    y = sigmoid(z).named("y")
+    d = (y - tn).named("y-t")
+    sq = square(d).named("(y-t)^2")
+    L = (0.5 * sq).named("L")
+    nodes = {"w": wn, "b": bn, "x": xn, "t": tn, "wx": wx, "z": z, "y": y, "y-t": d}
+    return L, nodes | {"(y-t)^2": sq, "L": L}
+
+
+def lecture_fxy_graph(t: float) -> tuple[Node, dict[str, Node]]:
+    """The lecture's multivariate chain-rule example as a graph.
+
+    ``x = cos t``, ``y = t^2``, ``f = y + e^{xy}``. After ``backward(f)``,
+    ``t.bar = df/dt = y e^{xy} (-sin t) + (1 + x e^{xy}) 2t``: ``t`` forks into ``x`` and
+    ``y``, and its bar is the sum of the two paths' terms.
+
+    Returns
+    -------
+    f : Node
+        The output.
+    nodes : dict
+        The named nodes ``t, x, y, xy, exp(xy), f``.
+    """
+    tn = Node(t, name="t")
+    x = cos(tn).named("x")
+    y = (tn**2).named("y")
+    xy = (x * y).named("xy")
+    e = exp(xy).named("exp(xy)")
+    f = (y + e).named("f")
+    return f, {"t": tn, "x": x, "y": y, "xy": xy, "exp(xy)": e, "f": f}
+
+
+# ---- the lecture's MLP as a scalar graph --------------------------------------------------
+
+
+def mlp_scalar_graph(
+    x: Sequence[float],
+    t: Sequence[float],
+    W1: Any,
+    b1: Any,
+    W2: Any,
+    b2: Any,
+    activation: str = "sigmoid",
+) -> tuple[Node, dict[str, Node]]:
+    """The lecture's two-layer MLP on one example, with every weight a node.
+
+    Forward pass (squared error, identity output, as in the lecture)::
+
+        z_i = sum_j w1_ij x_j + b1_i      h_i = sigma(z_i)
+        y_k = sum_i w2_ki h_i + b2_k      L = 1/2 sum_k (y_k - t_k)^2
+
+    Each ``z_i`` and ``y_k`` is one node whose parents are its weights, its inputs and its
+    bias, so after the backward pass ``w1_ij.bar = bar(z_i) x_j`` and
+    ``h_i.bar = sum_k bar(y_k) w2_ki`` appear as single chain-rule steps.
+
+    Parameters
+    ----------
+    x, t
+        The input ``(N,)`` and target ``(K,)``.
+    W1, b1, W2, b2
+        Weights ``(H, N)``, ``(H,)``, ``(K, H)``, ``(K,)`` (the lecture's shapes).
+    activation
+        ``"sigmoid"``, ``"tanh"`` or ``"relu"`` for the hidden layer.
+
+    Returns
+    -------
+    L : Node
+        The loss.
+    nodes : dict
+        Nodes by name: ``x1 .. xN``, ``w1_ij``, ``b1_i``, ``z_i``, ``h_i``, ``w2_ki``,
+        ``b2_k``, ``y_k`` (indices from 1, as in the lecture) and ``L``.
+    """
+    from mlp.graph import relu, tanh
+
+    acts = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
+    if activation not in acts:
+        raise ValueError(f"activation must be one of {sorted(acts)}, got {activation!r}")
+    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    W1_a, b1_a = np.asarray(W1, dtype=float), np.asarray(b1, dtype=float)
+    W2_a, b2_a = np.asarray(W2, dtype=float), np.asarray(b2, dtype=float)
+    if x_a.ndim != 1 or t_a.ndim != 1:
+        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
+    N, K = x_a.shape[0], t_a.shape[0]
+    if W1_a.ndim != 2 or W1_a.shape[1] != N:
+        raise ValueError(f"W1 has shape {W1_a.shape} but x has {N} entries: need (H, {N})")
+    H = W1_a.shape[0]
+    if b1_a.shape != (H,):
+        raise ValueError(f"b1 has shape {b1_a.shape} but W1 has shape {W1_a.shape}: need ({H},)")
+    if W2_a.shape != (K, H):
+        raise ValueError(f"W2 has shape {W2_a.shape}: need ({K}, {H}) for {K} targets")
+    if b2_a.shape != (K,):
+        raise ValueError(f"b2 has shape {b2_a.shape}: need ({K},)")
+    if max(N, H, K) > 9:
+        raise ValueError(
+            "mlp_scalar_graph is for small teaching examples (at most 9 units a layer)"
+        )
+    nodes: dict[str, Node] = {}
+    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
+    nodes.update({n.name: n for n in xs})
+    hs = []
+    for i in range(H):
+        ws = [Node(float(W1_a[i, j]), name=f"w1_{i + 1}{j + 1}") for j in range(N)]
+        b = Node(float(b1_a[i]), name=f"b1_{i + 1}")
+        nodes.update({n.name: n for n in ws})
+        nodes[b.name] = b
+        z = _affine(ws, xs, b, f"z{i + 1}")
+        h = acts[activation](z).named(f"h{i + 1}")
+        nodes[z.name], nodes[h.name] = z, h
+        hs.append(h)
+    ys = []
+    for k in range(K):
+        ws = [Node(float(W2_a[k, i]), name=f"w2_{k + 1}{i + 1}") for i in range(H)]
+        b = Node(float(b2_a[k]), name=f"b2_{k + 1}")
+        nodes.update({n.name: n for n in ws})
+        nodes[b.name] = b
+        y = _affine(ws, hs, b, f"y{k + 1}")
+        nodes[y.name] = y
+        ys.append(y)
+    # L = 1/2 sum_k (y_k - t_k)^2;  dL/dy_k = y_k - t_k
+    diffs = [y.value - float(tk) for y, tk in zip(ys, t_a, strict=True)]
+    L = Node(
+        0.5 * sum(d * d for d in diffs),
+        tuple(ys),
+        "½Σ(y-t)²",
+        name="L",
+        local=tuple(diffs),
+        rules=tuple(f"{y.name} - t{k + 1}" for k, y in enumerate(ys)),
+    )
+    nodes["L"] = L
+    return L, nodes
+
+
+def _affine(ws: list[Node], xs: list[Node], b: Node, name: str) -> Node:
+    # v = sum_j w_j x_j + b;  dv/dw_j = x_j,  dv/dx_j = w_j,  dv/db = 1
+    value = sum(w.value * x.value for w, x in zip(ws, xs, strict=True)) + b.value
+    parents = (*ws, *xs, b)
+    local = (*(x.value for x in xs), *(w.value for w in ws), 1.0)
+    rules = (*(x.name for x in xs), *(w.name for w in ws), "1")
+    return Node(value, parents, "Σ", name=name, local=local, rules=rules)
+
+
+def multiclass_logistic_graph(
+    x: Sequence[float], t: Sequence[float], W: Any, b: Any
+) -> tuple[Node, dict[str, Node]]:
+    """Multiclass logistic regression on one example, as a graph that fans out.
+
+    ``z_k = sum_j w_kj x_j + b_k``, ``y = softmax(z)``, ``L = -sum_k t_k log y_k``.
+    Every ``y_k`` depends on *every* ``z_j`` (through the softmax's denominator), so a
+    weight such as ``w_11`` reaches the loss along ``K`` paths
+    ``w_11 -> z_1 -> y_k -> L``, and ``bar(z_1) = sum_k bar(y_k) dy_k/dz_1``.
+
+    Parameters
+    ----------
+    x
+        The input ``(N,)``.
+    t
+        The target distribution ``(K,)``: one-hot, or any probabilities summing to 1.
+    W, b
+        Weights ``(K, N)`` and biases ``(K,)``.
+
+    Returns
+    -------
+    L : Node
+        The loss.
+    nodes : dict
+        Nodes by name: ``x1 ..``, ``w11 ..`` (``w_kj`` as ``"w" + k + j``), ``b1 ..``,
+        ``z1 ..``, ``y1 ..`` and ``L``.
+    """
+    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    W_a, b_a = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    if x_a.ndim != 1 or t_a.ndim != 1:
+        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
+    N, K = x_a.shape[0], t_a.shape[0]
+    if W_a.shape != (K, N):
+        raise ValueError(f"W has shape {W_a.shape}: need ({K}, {N}) for {K} classes, {N} inputs")
+    if b_a.shape != (K,):
+        raise ValueError(f"b has shape {b_a.shape}: need ({K},)")
+    if np.any(t_a < 0) or not np.isclose(t_a.sum(), 1.0):
+        raise ValueError(f"t must be probabilities summing to 1, got {t_a.tolist()}")
+    if max(N, K) > 9:
+        raise ValueError(
+            "multiclass_logistic_graph is for small examples (at most 9 inputs/classes)"
+        )
+    nodes: dict[str, Node] = {}
+    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
+    nodes.update({n.name: n for n in xs})
+    zs = []
+    for k in range(K):
+        ws = [Node(float(W_a[k, j]), name=f"w{k + 1}{j + 1}") for j in range(N)]
+        bk = Node(float(b_a[k]), name=f"b{k + 1}")
+        nodes.update({n.name: n for n in ws})
+        nodes[bk.name] = bk
+        z = _affine(ws, xs, bk, f"z{k + 1}")
+        nodes[z.name] = z
+        zs.append(z)
+    zv = np.array([z.value for z in zs])
+    e = np.exp(zv - zv.max())
+    y = e / e.sum()
+    ys = []
+    for k in range(K):
+        # y_k = softmax(z)_k;  dy_k/dz_j = y_k (1[k = j] - y_j)
+        local = tuple(float(y[k] * ((k == j) - y[j])) for j in range(K))
+        rules = tuple(
+            f"y{k + 1}(1-y{k + 1})" if j == k else f"-y{k + 1} y{j + 1}" for j in range(K)
+        )
+        yk = Node(float(y[k]), tuple(zs), "softmax", name=f"y{k + 1}", local=local, rules=rules)
+        nodes[yk.name] = yk
+        ys.append(yk)
+    # L = -sum_k t_k log y_k;  dL/dy_k = -t_k / y_k
+    L = Node(
+        float(-np.sum(t_a * np.log(y))),
+        tuple(ys),
+        "-Σ t log y",
+        name="L",
+        local=tuple(float(-t_a[k] / y[k]) for k in range(K)),
+        rules=tuple(f"-t{k + 1}/y{k + 1}" for k in range(K)),
+    )
+    nodes["L"] = L
+    return L, nodes
