@@ -1,19 +1,25 @@
-"""Interactive figures that keep working in the static HTML book.
+"""The one mechanism behind every interactive figure: controls, a render function, frames.
 
-An :class:`Explorer` shows a matplotlib figure controlled by sliders or toggle buttons.
-It runs in one of two modes:
+A :class:`Frames` figure is given controls (sliders or buttons, each with the values the
+static book precomputes) and a *render function* from control values to a **frame**: a
+matplotlib ``Figure``, an SVG string, or an HTML string, optionally with a short HTML text
+shown under it (``render(**values) -> frame`` or ``-> (frame, text)``). It runs in one of
+two modes, chosen here and nowhere else:
 
 ``"live"`` (a notebook with a running kernel: JupyterLab, Binder, Colab)
-    Moving a control calls ``draw(fig, **values)`` again and shows the new picture.
+    Moving a control calls ``render`` again and shows the new frame. A figure that offers
+    more in a kernel (the playground's training buttons) passes ``live=`` a function that
+    builds that richer widget instead.
 ``"static"`` (the book build, where ``MLP_STATIC_WIDGETS=1``)
-    Every combination of control values is drawn once, when the page is built, into a
-    ``widgets.Stack`` of pictures. Each control's ``index`` is ``jslink``-ed to the stacks in
-    the browser, so moving it switches pictures with no kernel at all. With several controls
-    the stacks are nested: the first control picks a child of the outer stack, the second a
-    child of the stacks one level down, and so on.
+    Every combination of control values is rendered once, when the page is built, into a
+    ``widgets.Stack`` of frames. Each control's ``index`` is ``jslink``-ed to the stacks in
+    the browser, so moving it switches frames with no kernel. With several controls the
+    stacks are nested: the first control picks a child of the outer stack, the second a
+    child one level down, and so on. Identical frames are stored once.
 
-The drawing function is the same in both modes, so what a reader sees in the book is
-exactly what the live notebook computes at those values.
+The render function is the same in both modes, so the book shows exactly what the live
+notebook computes at those values. :func:`on_figure` adapts a ``draw(fig, **values)``
+function that updates one persistent matplotlib figure (fast in live mode).
 
 Examples
 --------
@@ -24,9 +30,11 @@ Examples
 ...     z = np.linspace(-5, 5, 200)
 ...     ax.plot(z, 1 / (1 + np.exp(-k * z)))
 ...     return f"steepness k = {k}"
->>> ex = Explorer(draw, {"k": [1, 2, 4, 8]}, alt="a sigmoid curve", mode="static")
->>> ex.n_frames
+>>> fr = Frames(on_figure(draw), {"k": [1, 2, 4, 8]}, alt="a sigmoid curve", mode="static")
+>>> fr.n_frames
 4
+>>> Frames(lambda k: f"<b>{k}</b>", {"k": [1, 2]}, alt="k", mode="static").frame_html(k=2)
+'<div class="mlp-frame"><b>2</b></div>'
 """
 
 from __future__ import annotations
@@ -43,8 +51,12 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
+__all__ = ["STATIC_ENV", "Control", "Frames", "figure_to_png", "on_figure", "static_mode"]
+
 STATIC_ENV = "MLP_STATIC_WIDGETS"
 """Environment variable that selects the static mode (the book build sets it to ``1``)."""
+
+_STYLE = {"description_width": "initial"}
 
 
 def static_mode() -> bool:
@@ -54,33 +66,24 @@ def static_mode() -> bool:
 
 @dataclass
 class Control:
-    """One control of an :class:`Explorer`.
+    """One control: a name, the values the static book precomputes, and a label.
 
-    Parameters
-    ----------
-    name
-        The keyword passed to ``draw``.
-    values
-        The values the static book precomputes, in order. Numbers give a slider; strings
-        give toggle buttons.
-    description
-        The label shown next to the control (defaults to ``name``).
-    live_step
-        Slider step in live mode (defaults to the spacing of ``values``); live sliders may
-        move between the precomputed values.
+    Numbers give a slider, anything else toggle buttons. ``live_step`` lets a live slider
+    move between the precomputed values (defaults to their spacing; unevenly spaced values,
+    such as epochs 0, 5, 20, 100, are offered exactly, as in the book).
     """
 
     name: str
     values: Sequence[Any]
     description: str | None = None
     live_step: float | None = None
-    _labels: list[str] = field(init=False, repr=False)
+    labels: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.values) == 0:
             raise ValueError(f"control {self.name!r} needs at least one value")
         self.values = list(self.values)
-        self._labels = [_fmt(v) for v in self.values]
+        self.labels = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in self.values]
 
     @property
     def is_numeric(self) -> bool:
@@ -89,21 +92,39 @@ class Control:
 
     @property
     def label(self) -> str:
+        """The text shown next to the control."""
         return self.description or self.name
 
+    def live_widget(self, value: Any) -> widgets.Widget:
+        """The control as a kernel-backed widget starting at ``value``."""
+        if not self.is_numeric:
+            return widgets.ToggleButtons(
+                options=self.values, value=value, description=self.label, style=_STYLE
+            )
+        lo, hi, n = min(self.values), max(self.values), len(self.values)
+        steps = [b - a for a, b in itertools.pairwise(self.values)]
+        even = all(abs(d - steps[0]) <= 1e-9 * max(1.0, abs(steps[0])) for d in steps)
+        if self.live_step is None and not (even and (n < 2 or steps[0] > 0)):
+            options = list(zip(self.labels, self.values, strict=True))
+            return widgets.SelectionSlider(
+                options=options, value=value, description=self.label, style=_STYLE
+            )
+        step = self.live_step or ((hi - lo) / max(n - 1, 1)) or 1
+        if all(isinstance(v, int) for v in self.values) and float(step).is_integer():
+            return widgets.IntSlider(
+                value=value, min=lo, max=hi, step=int(step), description=self.label, style=_STYLE
+            )
+        return widgets.FloatSlider(
+            value=value, min=lo, max=hi, step=step, description=self.label, style=_STYLE,
+            readout_format=".3g",
+        )  # fmt: skip
 
-def _evenly_spaced(values: Sequence[float]) -> bool:
-    """True when the values are increasing by one constant step (a slider's grid)."""
-    if len(values) < 3:
-        return True
-    steps = [b - a for a, b in itertools.pairwise(values)]
-    return all(abs(d - steps[0]) <= 1e-9 * max(1.0, abs(steps[0])) for d in steps) and steps[0] > 0
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.3g}"
-    return str(v)
+    def static_widget(self, index: int) -> widgets.Widget:
+        """The control as a widget whose ``index`` the browser links to the stacks."""
+        options = list(zip(self.labels, range(len(self.values)), strict=True))
+        cls = widgets.SelectionSlider if self.is_numeric else widgets.ToggleButtons
+        kw = {"continuous_update": True} if self.is_numeric else {}
+        return cls(options=options, index=index, description=self.label, style=_STYLE, **kw)
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None, fast: bool = False) -> bytes:
@@ -116,73 +137,99 @@ def figure_to_png(fig: Figure, *, dpi: float | None = None, fast: bool = False) 
     return buf.getvalue()
 
 
-def _frame_html(png: bytes, alt: str, text: str | None) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    img = (
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-        'style="max-width:100%;height:auto">'
-    )
+def on_figure(
+    draw: Callable[..., str | None], *, figsize: tuple[float, float] = (6.0, 3.6), dpi: float = 80
+) -> Callable[..., tuple[Figure, str | None]]:
+    """A render function that calls ``draw(fig, **values)`` on one persistent figure.
+
+    ``draw`` may clear and redraw, or update its artists' data (the fast way in live mode);
+    it may return a short HTML text shown under the figure.
+    """
+    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+
+    def render(**values: Any) -> tuple[Figure, str | None]:
+        return fig, draw(fig, **values)
+
+    return render
+
+
+def _frame_html(frame: Any, alt: str, text: str | None, fast: bool) -> str:
+    if isinstance(frame, Figure):
+        data = base64.b64encode(figure_to_png(frame, fast=fast)).decode("ascii")
+        body = (
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+            'style="max-width:100%;height:auto">'
+        )
+    elif isinstance(frame, str):
+        body = frame
+    else:
+        raise TypeError(f"a frame must be a matplotlib Figure or an SVG/HTML string, got {frame!r}")
     caption = f'<div class="mlp-frame-text">{text}</div>' if text else ""
-    return f'<div class="mlp-frame">{img}{caption}</div>'
+    return f'<div class="mlp-frame">{body}{caption}</div>'
 
 
-class Explorer:
-    """A matplotlib figure driven by controls, live in Jupyter and precomputed in the book.
+_LIVE_NOTE = "Live figure: it is recomputed each time you move a control."
+_STATIC_NOTE = (
+    "Precomputed figure: the {n} states were drawn when this page was built, and the "
+    "controls switch between them in your browser. Open the notebook (Binder or JupyterLab) "
+    "to recompute it live{more}."
+)
+
+
+class Frames:
+    """An interactive figure: controls plus ``render(**values)``, live or precomputed.
 
     Parameters
     ----------
-    draw
-        ``draw(fig, **values) -> str | None``. Draws the state for the given control values
-        on the persistent figure ``fig`` (clear and redraw, or update artists for speed).
-        It may return a short HTML text shown under the figure (a score, the weights...).
+    render
+        ``render(**values) -> frame`` or ``-> (frame, text)``; a frame is a matplotlib
+        ``Figure``, an SVG string or an HTML string.
     controls
-        Either a mapping ``name -> values`` or a sequence of :class:`Control`.
+        A mapping ``name -> values`` or a sequence of :class:`Control`.
     alt
-        Alternative text of the picture, a string or ``alt(**values) -> str``.
+        Alternative text of a figure frame: a string or ``alt(**values) -> str``.
+    initial
+        Starting values (default: each control's first value).
     mode
         ``"live"``, ``"static"`` or ``"auto"`` (static when ``MLP_STATIC_WIDGETS=1``).
-    figsize, dpi
-        Size of the figure; keep the dpi modest so that precomputed pages stay small.
-    initial
-        Starting values (defaults to the first value of every control).
+    live
+        Optional ``live() -> widget``: a richer view shown instead in live mode.
     """
 
     def __init__(
         self,
-        draw: Callable[..., str | None],
+        render: Callable[..., Any],
         controls: Mapping[str, Sequence[Any]] | Sequence[Control],
         *,
         alt: str | Callable[..., str],
-        mode: str = "auto",
-        figsize: tuple[float, float] = (6.0, 3.6),
-        dpi: float = 80,
         initial: Mapping[str, Any] | None = None,
+        mode: str = "auto",
+        live: Callable[[], widgets.Widget] | None = None,
     ) -> None:
         if mode not in {"auto", "live", "static"}:
             raise ValueError(f"mode must be 'auto', 'live' or 'static', got {mode!r}")
         if isinstance(controls, Mapping):
             controls = [Control(name, values) for name, values in controls.items()]
         self.controls: list[Control] = list(controls)
-        if not self.controls:
-            raise ValueError("an Explorer needs at least one control")
         names = [c.name for c in self.controls]
-        if len(set(names)) != len(names):
-            raise ValueError(f"control names must be distinct, got {names}")
-        self.draw = draw
-        self.alt = alt
-        self.dpi = dpi
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"a figure needs at least one control, with distinct names: {names}")
+        self.render, self.alt = render, alt
         self.mode = ("static" if static_mode() else "live") if mode == "auto" else mode
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.values: dict[str, Any] = {c.name: c.values[0] for c in self.controls}
         for key, value in (initial or {}).items():
             if key not in self.values:
                 raise ValueError(f"initial value for unknown control {key!r}; controls: {names}")
             self.values[key] = value
+        self.controls_by_name = dict(zip(names, self.controls, strict=True))
         self._widgets: dict[str, widgets.Widget] = {}
         self.view = widgets.HTML()
-        self.widget = self._build_static() if self.mode == "static" else self._build_live()
+        self.n_distinct = 0
+        if self.mode == "static":
+            self.widget = self._build_static(live is not None)
+        else:
+            self.widget = live() if live is not None else self._build_live()
 
-    # -- rendering -------------------------------------------------------------------
     @property
     def n_frames(self) -> int:
         """Number of precomputed states (the product of the controls' value counts)."""
@@ -191,154 +238,84 @@ class Explorer:
             n *= len(c.values)
         return n
 
-    def _alt(self, values: Mapping[str, Any]) -> str:
-        return self.alt(**values) if callable(self.alt) else self.alt
+    def frame_grid(self) -> list[dict[str, Any]]:
+        """Every combination of control values, in the order the static stacks hold them."""
+        combos = itertools.product(*(c.values for c in self.controls))
+        return [dict(zip(self.controls_by_name, combo, strict=True)) for combo in combos]
 
-    def render(self, *, fast: bool = False, **values: Any) -> tuple[bytes, str | None]:
-        """Draw the state for ``values`` and return ``(png_bytes, text)`` (headless use)."""
+    def render_frame(self, **values: Any) -> tuple[Any, str | None]:
+        """``(frame, text)`` for ``values`` (missing controls keep their current value)."""
         unknown = set(values) - set(self.values)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; controls: {list(self.values)}")
-        state = {**self.values, **values}
-        text = self.draw(self.fig, **state)
-        return figure_to_png(self.fig, dpi=self.dpi, fast=fast), text
+        out = self.render(**{**self.values, **values})
+        return out if isinstance(out, tuple) else (out, None)
 
     def frame_html(self, *, fast: bool = False, **values: Any) -> str:
-        """The HTML (picture plus text) shown for ``values``."""
+        """The HTML (frame plus text) shown for ``values``."""
         state = {**self.values, **values}
-        png, text = self.render(fast=fast, **state)
-        return _frame_html(png, self._alt(state), text)
-
-    # -- live mode -------------------------------------------------------------------
-    def _make_live_control(self, c: Control) -> widgets.Widget:
-        style = {"description_width": "initial"}
-        value = self.values[c.name]
-        if not c.is_numeric:
-            return widgets.ToggleButtons(
-                options=c.values, value=value, description=c.label, style=style
-            )
-        lo, hi = min(c.values), max(c.values)
-        spacing = (hi - lo) / max(len(c.values) - 1, 1)
-        if c.live_step is None and not _evenly_spaced(c.values):
-            # uneven values (epochs 0, 5, 20, 100...) are states, not points on a scale:
-            # the live slider offers exactly them, as the static one does
-            options = list(zip(c._labels, c.values, strict=True))
-            return widgets.SelectionSlider(
-                options=options, value=value, description=c.label, style=style
-            )
-        step = c.live_step if c.live_step is not None else (spacing or 1)
-        if all(isinstance(v, int) for v in c.values) and float(step).is_integer():
-            return widgets.IntSlider(
-                value=value, min=lo, max=hi, step=int(step), description=c.label, style=style
-            )
-        return widgets.FloatSlider(
-            value=value,
-            min=lo,
-            max=hi,
-            step=step,
-            description=c.label,
-            style=style,
-            readout_format=".3g",
-        )
-
-    def _build_live(self) -> widgets.Widget:
-        note = widgets.HTML(
-            '<p class="mlp-mode">Live figure: it is recomputed each time you move a control.</p>'
-        )
-        boxes = []
-        for c in self.controls:
-            w = self._make_live_control(c)
-            w.observe(self._on_change, names="value")
-            self._widgets[c.name] = w
-            boxes.append(w)
-        self.view.value = self.frame_html(fast=True)
-        return widgets.VBox([widgets.VBox(boxes), self.view, note])
-
-    def _on_change(self, change: dict[str, Any]) -> None:
-        for name, w in self._widgets.items():
-            self.values[name] = w.value
-        self.view.value = self.frame_html(fast=True)
+        frame, text = self.render_frame(**state)
+        alt = self.alt(**state) if callable(self.alt) else self.alt
+        return _frame_html(frame, alt, text, fast)
 
     def set(self, **values: Any) -> None:
-        """Move controls programmatically (as a reader would), then refresh the view."""
+        """Move controls programmatically (as a reader would); the view follows."""
         for name, value in values.items():
-            if name not in self._widgets:
+            c = self.controls_by_name.get(name)
+            if c is None or name not in self._widgets:
                 raise ValueError(f"unknown control {name!r}; controls: {list(self._widgets)}")
-            c = next(c for c in self.controls if c.name == name)
-            w = self._widgets[name]
             if self.mode == "static":
                 if value not in c.values:
-                    raise ValueError(
-                        f"{name}={value!r} is not one of the precomputed values {c.values}"
-                    )
-                w.index = c.values.index(value)
+                    raise ValueError(f"{name}={value!r} is not one of the precomputed {c.values}")
+                self._widgets[name].index = c.values.index(value)
             else:
-                w.value = value
+                self._widgets[name].value = value
             self.values[name] = value
 
-    # -- static mode -----------------------------------------------------------------
-    def _make_static_control(self, c: Control, index: int) -> widgets.Widget:
-        style = {"description_width": "initial"}
-        options = list(zip(c._labels, range(len(c.values)), strict=True))
-        if c.is_numeric:
-            return widgets.SelectionSlider(
-                options=options,
-                index=index,
-                description=c.label,
-                style=style,
-                continuous_update=True,
-            )
-        return widgets.ToggleButtons(options=options, index=index, description=c.label, style=style)
+    def _build_live(self) -> widgets.Widget:
+        for c in self.controls:
+            w = c.live_widget(self.values[c.name])
+            w.observe(self._on_change, names="value")
+            self._widgets[c.name] = w
+        self.view.value = self.frame_html(fast=True)
+        note = widgets.HTML(f'<p class="mlp-mode">{_LIVE_NOTE}</p>')
+        return widgets.VBox([widgets.VBox(list(self._widgets.values())), self.view, note])
 
-    def _build_static(self) -> widgets.Widget:
-        start = [
-            c.values.index(self.values[c.name]) if self.values[c.name] in c.values else 0
-            for c in self.controls
-        ]
-        stacks_at_depth: list[list[widgets.Stack]] = [[] for _ in self.controls]
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.values.update({name: w.value for name, w in self._widgets.items()})
+        self.view.value = self.frame_html(fast=True)
+
+    def _build_static(self, richer_live: bool) -> widgets.Widget:
+        start = [c.values.index(self.values[c.name]) for c in self.controls]
+        stacks: list[list[widgets.Stack]] = [[] for _ in self.controls]
+        seen: dict[str, widgets.HTML] = {}  # identical frames are stored once
 
         def build(depth: int, prefix: dict[str, Any]) -> widgets.Widget:
-            c = self.controls[depth]
-            children = []
+            c, children = self.controls[depth], []
             for v in c.values:
                 state = {**prefix, c.name: v}
                 if depth + 1 < len(self.controls):
                     children.append(build(depth + 1, state))
                 else:
-                    children.append(widgets.HTML(self.frame_html(**{**self.values, **state})))
-            stack = widgets.Stack(children, selected_index=start[depth])
-            stacks_at_depth[depth].append(stack)
-            return stack
+                    page = self.frame_html(**state)
+                    children.append(seen.setdefault(page, widgets.HTML(page)))
+            stacks[depth].append(widgets.Stack(children, selected_index=start[depth]))
+            return stacks[depth][-1]
 
-        root = build(0, {})
-        boxes = []
+        self.view = build(0, {})
+        self.n_distinct = len(seen)
         self._links = []
         for depth, c in enumerate(self.controls):
-            w = self._make_static_control(c, start[depth])
-            self._widgets[c.name] = w
-            boxes.append(w)
-            for stack in stacks_at_depth[depth]:
-                self._links.append(widgets.jslink((w, "index"), (stack, "selected_index")))
-        self.view = root
-        note = widgets.HTML(
-            f'<p class="mlp-mode">Precomputed figure: the {self.n_frames} states were drawn when '
-            "this page was built, and the controls switch between them in your browser. Open "
-            "the notebook (Binder or JupyterLab) to recompute it live at any value.</p>"
-        )
-        return widgets.VBox([widgets.VBox(boxes), root, note])
-
-    def frame_grid(self) -> list[dict[str, Any]]:
-        """Every combination of control values, in the order the static stacks hold them."""
-        names = [c.name for c in self.controls]
-        return [
-            dict(zip(names, combo, strict=True))
-            for combo in itertools.product(*(c.values for c in self.controls))
-        ]
+            self._widgets[c.name] = w = c.static_widget(start[depth])
+            self._links += [
+                widgets.jslink((w, "index"), (s, "selected_index")) for s in stacks[depth]
+            ]
+        more = ", with more to do" if richer_live else " at any value"
+        note = _STATIC_NOTE.format(n=self.n_frames, more=more)
+        note_w = widgets.HTML(f'<p class="mlp-mode">{note}</p>')
+        return widgets.VBox([widgets.VBox(list(self._widgets.values())), self.view, note_w])
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
-
-
-__all__ = ["STATIC_ENV", "Control", "Explorer", "figure_to_png", "static_mode"]
