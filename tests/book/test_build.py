@@ -140,3 +140,35 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path):
     result = build_book(root)
     assert result.returncode != 0, "a notebook with a failing cell built successfully"
     assert "ZeroDivisionError" in result.stdout + result.stderr
+
+
+def test_the_cache_rule_starts_afresh_after_a_change_to_mlp_or_the_configuration(tmp_path):
+    """tools/book_cache.py, which both `make book` and `build_book` run."""
+    import os
+
+    from tools.book_cache import prepare
+
+    build = tmp_path / "_build"
+    sources = {"mlp": tmp_path / "src/mlp/layers.py", "config": tmp_path / "book/_ext/x.py"}
+    for path in [*sources.values(), tmp_path / "_config.yml"]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+        os.utime(path, (1, 1))
+    assert prepare(tmp_path) is None  # nothing built yet
+    for reason, changed in [(None, None), *sources.items()]:
+        for d in ("html", ".doctrees", ".jupyter_cache"):
+            (build / d).mkdir(parents=True, exist_ok=True)
+        (build / "html/index.html").write_text("")
+        os.utime(build / "html/index.html", (100, 100))
+        if changed is not None:
+            os.utime(changed, (200, 200))
+        assert prepare(tmp_path) == reason
+        kept = {d for d in ("html", ".doctrees", ".jupyter_cache") if (build / d).exists()}
+        expected = {
+            None: {"html", ".doctrees", ".jupyter_cache"},
+            "config": {".jupyter_cache"},
+            "mlp": set(),
+        }[reason]
+        assert kept == expected, (reason, kept)
+        if changed is not None:
+            os.utime(changed, (1, 1))
