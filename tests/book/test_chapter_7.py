@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from mlp.figures.playground.model import PRESETS
-from tests.browser.helpers import CHROMIUM_ARGS
+from tests.browser.helpers import CHROMIUM_ARGS, probe
 
 PAGE = "lecture2/07-playground.html"
 XOR = ["xor-linear", "xor-product", "xor-deep-linear", "xor-hidden", "xor-threshold"]
@@ -129,19 +129,11 @@ def test_tour_scrubs_in_the_browser(page: Path, tmp_path: Path):
             tab = browser.new_page(viewport={"width": 1200, "height": 900})
             tab.goto(url)
             tab.wait_for_selector(".mlp-frame img", timeout=30_000)
-            loaded = tab.evaluate(
-                "() => [...document.querySelectorAll('.mlp-frame img')]"
-                ".every(i => i.complete && i.naturalWidth > 0)"
-            )
+            loaded = tab.evaluate(probe("framePicturesLoaded"))
             assert loaded, "a frame's picture did not load"
 
             def visible_caption() -> str:
-                return tab.evaluate(
-                    """() => [...document.querySelectorAll('.mlp-frame')]
-                        .filter(f => f.offsetParent !== null)
-                        .map(f => f.querySelector('.mlp-frame-text').textContent)
-                        .join(' | ')"""
-                )
+                return tab.evaluate(probe("visibleFrameTexts"))
 
             first = visible_caption()
             assert "Epoch 0:" in first and PRESETS["xor-linear"].title in first
