@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 from tests.conftest import REPO, build_book
@@ -38,12 +39,16 @@ def test_every_chapter_is_in_the_toc():
         assert f"lecture2/{nb.stem}" in listed, f"{nb.name} is not listed in _toc.yml"
 
 
-def test_build_is_warning_free_and_executes_every_chapter(book_build, book_html):
-    if book_build is not None:
-        assert "build succeeded" in book_build.stdout
-        # Sphinx warnings look like "path:line: WARNING: ..." (kernel log lines do not)
-        sphinx_warnings = re.findall(r": WARNING: .*", book_build.stdout + book_build.stderr)
-        assert not sphinx_warnings, sphinx_warnings[:10]
+def test_build_is_warning_free(book_build):
+    if book_build is None:  # it would pass without looking at anything
+        pytest.skip("BOOK_HTML names a prebuilt book: its build's warnings are not seen here")
+    assert "build succeeded" in book_build.stdout
+    # Sphinx warnings look like "path:line: WARNING: ..." (kernel log lines do not)
+    sphinx_warnings = re.findall(r": WARNING: .*", book_build.stdout + book_build.stderr)
+    assert not sphinx_warnings, sphinx_warnings[:10]
+
+
+def test_build_executes_every_chapter(book_html):
     for doc in toc_files():
         assert (book_html / f"{doc}.html").exists(), f"{doc}.html was not built"
     # myst-nb writes a report for every notebook whose execution failed
