@@ -59,14 +59,9 @@ $(VENDOR)/.copied: node_modules/.installed
 assets: $(VENDOR)/.copied
 
 book: $(VENV)/.book-installed assets
-	@# Sphinx rewrites only pages whose source changed, and the execution cache only
-	@# notices changed notebooks. After a change to the build's configuration, rewrite
-	@# every page; after a change to mlp, which every chapter imports, also re-execute.
-	@if [ -f $(BUILD)/html/index.html ]; then \
-	  if [ -n "$$(find src/mlp -name '*.py' -newer $(BUILD)/html/index.html 2>/dev/null)" ]; then \
-	    echo "mlp changed: re-executing every chapter"; rm -rf $(BUILD)/html $(BUILD)/.doctrees $(BUILD)/.jupyter_cache; \
-	  elif [ -n "$$(find book/_ext book/_static _config.yml _toc.yml -newer $(BUILD)/html/index.html -type f 2>/dev/null)" ]; then \
-	    echo "build configuration changed: rewriting every page"; rm -rf $(BUILD)/html $(BUILD)/.doctrees; fi; fi
+	@# after a change to mlp or to the build's configuration, start afresh (the one rule,
+	@# shared with the tests' build fixture: tools/book_cache.py)
+	@$(PY) tools/book_cache.py --root . --build $(BUILD)
 	@start=$$(date +%s); \
 	MLP_STATIC_WIDGETS=1 $(JB) build -W -n --keep-going . ; status=$$?; \
 	echo "book build took $$(( $$(date +%s) - start )) s (exit $$status)"; \

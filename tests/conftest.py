@@ -1,19 +1,21 @@
 """Fixtures shared by the whole test suite.
 
 ``book_html``: the built HTML book, built once per session with exactly the command of
-``make book`` (into ``_build``, reusing the execution cache), or taken from the directory
-in the environment variable ``BOOK_HTML``.
+``make book`` (into ``_build``, reusing the execution cache, with the same rule for when to
+start afresh: ``tools/book_cache.py``), or taken from the directory in the environment
+variable ``BOOK_HTML``.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tools.book_cache import prepare
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -21,20 +23,9 @@ VENV_BIN = Path(sys.executable).parent
 
 def build_book(root: Path, out: Path | None = None, *, env_extra: dict | None = None):
     """Run the book build the way ``make book`` does; return the completed process."""
-    html = (out or root) / "_build" / "html"
-    config = [root / "_config.yml", root / "_toc.yml", *(root / "book").glob("_ext/*.py")]
-    config += list((root / "book").glob("_static/*"))
-    if (html / "index.html").exists():
-        # as `make book` does: Sphinx rewrites only pages whose source changed and the
-        # execution cache only notices changed notebooks, so a change to the build's own
-        # code means fresh pages, and a change to mlp also means re-executing every chapter
-        built = (html / "index.html").stat().st_mtime
-        mlp_changed = any(p.stat().st_mtime > built for p in (root / "src/mlp").rglob("*.py"))
-        if mlp_changed or any(p.stat().st_mtime > built for p in config if p.exists()):
-            shutil.rmtree(html)
-            shutil.rmtree(html.parent / ".doctrees", ignore_errors=True)
-        if mlp_changed:
-            shutil.rmtree(html.parent / ".jupyter_cache", ignore_errors=True)
+    # the cache rule of `make book` (tools/book_cache.py): after a change to mlp or to the
+    # build's configuration, start from fresh pages (and, for mlp, re-execute the chapters)
+    prepare(root, (out or root) / "_build")
     cmd = [str(VENV_BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", str(root)]
     if out is not None:
         cmd += ["--path-output", str(out)]

@@ -1,9 +1,10 @@
 """Reading a built page's saved widget state: the frames and links of its interactive figures.
 
-Shared by the chapter tests in this folder. A page executed by the book build carries its
-widgets' state in ``<script type="application/vnd.jupyter.widget-state+json">``; an
-``mlp.figures.frames.Explorer`` in static mode leaves there one ``HTMLModel`` per precomputed frame
-(``class="mlp-frame"``) and one ``LinkModel`` per control-to-stack link.
+Shared by the tests of this folder (grouped by what they check; see chapters.py). A page
+executed by the book build carries its widgets' state in
+``<script type="application/vnd.jupyter.widget-state+json">``; an
+``mlp.figures.frames.Explorer`` in static mode leaves there one ``HTMLModel`` per precomputed
+frame (``class="mlp-frame"``) and one ``LinkModel`` per control-to-stack link.
 """
 
 from __future__ import annotations

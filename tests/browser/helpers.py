@@ -172,16 +172,21 @@ def serve(directory: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-# Ready = every embedded widget view rendered and every formula shown typeset (the build
-# typesets the math; a page that loaded MathJax instead would be ready once it had run).
-READY_JS = """() => {
-  const views = document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]').length;
-  const areas = [...document.querySelectorAll('.widget-subarea')];
-  if (areas.length < views || areas.some(a => a.childElementCount === 0)) return false;
-  return [...document.querySelectorAll('span.math, div.math')]
-    .every(e => e.querySelector('mjx-container'));
-}"""
+# The JavaScript the tests run in a page, one copy for the browser, book and Lab tests
+PROBES_JS = Path(__file__).with_name("probes.js")
+_PROBES = PROBES_JS.read_text(encoding="utf-8")
+PROBES = re.findall(r"^  (\w+): ", _PROBES, re.M)
+
+
+def probe(name: str) -> str:
+    """The function ``name`` of tests/browser/probes.js, as a string for Playwright's
+    ``evaluate``/``wait_for_function`` (an expression whose value is the function)."""
+    if name not in PROBES:
+        raise KeyError(f"tests/browser/probes.js has no probe {name!r} (it has {PROBES})")
+    return f"({_PROBES.strip()}\n).{name}"
+
+
+READY_JS = probe("pageReady")
 INIT_JS = """
 performance.setResourceTimingBufferSize(5000);
 """

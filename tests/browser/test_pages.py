@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     INIT_JS,
     REPO,
     markdown_text,
+    probe,
     source_of,
     toc_docs,
     wait_ready,
@@ -172,11 +173,7 @@ def test_theorem_proof_and_exercise_blocks_render(visit: Visit) -> None:
 
 
 OTHER_CONTROLS = ".widget-dropdown, .widget-text, .widget-checkbox, button.widget-button"
-SHOWN_JS = """(area) => {
-  const img = area.querySelector('.mlp-frame img');
-  const txt = area.querySelector('.mlp-frame .mlp-frame-text');
-  return (img ? img.getAttribute('src') : '') + '|' + (txt ? txt.innerHTML : '');
-}"""
+SHOWN_JS = probe("shownFrame")
 
 
 def _move_until_changed(page, area, control, kind: str) -> bool:
@@ -242,10 +239,7 @@ def test_interactive_figures_respond_without_a_kernel(visit: Visit) -> None:
                     f"{visit.doc}: moving {kind} {label!r} of figure #{i} never changed the "
                     "picture or its text"
                 )
-        ok = area.evaluate(
-            "a => { const i = a.querySelector('.mlp-frame img'); "
-            "return !!i && i.complete && i.naturalWidth > 0; }"
-        )
+        ok = area.evaluate(probe("shownPictureLoaded"))
         assert ok, f"{visit.doc}: figure #{i} shows no picture after moving its controls"
     scripts = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
     assert n_figures <= scripts

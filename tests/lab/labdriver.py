@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.browser.helpers import probe
+
 REPO = Path(__file__).resolve().parents[2]
 
 SETTINGS = {
@@ -36,14 +38,8 @@ SETTINGS = {
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # finished: kernel idle, nothing queued or running ([*]), and at least one cell has run
-DONE_JS = """(panel) => {
-  const nb = document.querySelector(panel);
-  if (!nb) return false;
-  const idle = nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
-  const prompts = [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
-  if (prompts.length === 0) return !!idle;
-  return !!idle && !prompts.some(p => p.includes('*')) && prompts.some(p => /\\d/.test(p));
-}"""
+DONE_JS = probe("labRunFinished")
+IDLE_JS = probe("labIdle")
 
 
 @dataclass
@@ -172,15 +168,7 @@ def run_cell_by_cell(page, n_cells: int, timeout: float = 120_000) -> None:
         # Shift+Enter runs a cell and selects the next; on the last cell it would add one
         page.keyboard.press("Shift+Enter" if i < n_cells - 1 else "Control+Enter")
         page.wait_for_timeout(50)
-        page.wait_for_function(
-            """(panel) => { const nb = document.querySelector(panel);
-              return !!nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-                && ![...nb.querySelectorAll('.jp-InputPrompt')]
-                     .some(p => p.textContent.includes('*')); }""",
-            arg=PANEL,
-            polling=50,
-            timeout=timeout,
-        )
+        page.wait_for_function(IDLE_JS, arg=PANEL, polling=50, timeout=timeout)
 
 
 def code_cell_outputs(page) -> list[dict]:

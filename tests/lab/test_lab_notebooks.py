@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.browser.helpers import REPO, chapter_notebooks
+from tests.browser.helpers import REPO, chapter_notebooks, probe
 from tests.lab.labdriver import PANEL, code_cell_outputs, open_notebook, run_all, run_cell_by_cell
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
@@ -31,11 +31,7 @@ def _code_cells(path: Path) -> list:
     return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
-SHOWN_JS = """(out) => {
-  const img = out.querySelector('.mlp-frame img');
-  const txt = out.querySelector('.mlp-frame .mlp-frame-text');
-  return (img ? img.getAttribute('src') : '') + '|' + (txt ? txt.innerHTML : '');
-}"""
+SHOWN_JS = probe("shownFrame")  # the same probe as the static book's tests
 
 
 def _wait_changed(page, output, before: str, seconds: float = 15) -> bool:
