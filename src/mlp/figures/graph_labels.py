@@ -31,18 +31,25 @@ _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _OVERLINE = "\u0305"  # combining overline
 
 
+def _parts(label: str) -> tuple[str, str | None, str | None]:
+    """``(symbol, layer, index)``: ``"w1_12"`` gives ``("w", "1", "12")``, ``"z2"`` gives
+    ``("z", None, "2")``, any other label ``(label, None, None)``."""
+    m = _LAYERED.match(label)
+    if m:
+        return m[1], m[2], m[3]
+    m = _INDEXED.match(label)
+    return (m[1], None, m[2]) if m else (label, None, None)
+
+
 def label_tex(label: str) -> str:
     """A node label as matplotlib/LaTeX math (without the dollars).
 
     ``"w1_12"`` becomes ``w^{(1)}_{12}``, ``"z2"`` becomes ``z_{2}``; other labels are
     set upright (``"exp(xy)"`` becomes ``\\mathrm{exp(xy)}``).
     """
-    m = _LAYERED.match(label)
-    if m:
-        return f"{m[1]}^{{({m[2]})}}_{{{m[3]}}}"
-    m = _INDEXED.match(label)
-    if m:
-        return f"{m[1]}_{{{m[2]}}}"
+    base, layer, index = _parts(label)
+    if index is not None:
+        return base + (f"^{{({layer})}}" if layer else "") + f"_{{{index}}}"
     if len(label) == 1 and label.isalpha():
         return "\\mathcal{L}" if label == "L" else label
     if _TEX_SAFE.match(label):
@@ -52,12 +59,9 @@ def label_tex(label: str) -> str:
 
 def label_html(label: str) -> str:
     """A node label as HTML (``"w1_12"`` becomes ``w<sup>(1)</sup><sub>12</sub>``)."""
-    m = _LAYERED.match(label)
-    if m:
-        return f"<i>{m[1]}</i><sup>({m[2]})</sup><sub>{m[3]}</sub>"
-    m = _INDEXED.match(label)
-    if m:
-        return f"<i>{m[1]}</i><sub>{m[2]}</sub>"
+    base, layer, index = _parts(label)
+    if index is not None:
+        return f"<i>{base}</i>" + (f"<sup>({layer})</sup>" if layer else "") + f"<sub>{index}</sub>"
     if label == "L":
         return "ℒ"
     return f"<i>{html.escape(label)}</i>" if len(label) == 1 else html.escape(label)
@@ -70,15 +74,10 @@ def label_unicode(label: str, bar: bool = False) -> str:
     error-signal notation. Figures use this rather than math text, which matplotlib would
     have to parse again in every frame of a stepper.
     """
-    m = _LAYERED.match(label)
-    if m:
-        base, rest = m[1], f"({m[2]})".translate(_SUP) + m[3].translate(_SUB)
-    elif (m := _INDEXED.match(label)) is not None:
-        base, rest = m[1], m[2].translate(_SUB)
-    elif label == "L":
-        base, rest = "ℒ", ""
-    else:
-        base, rest = label, ""
+    base, layer, index = _parts(label)
+    rest = (f"({layer})".translate(_SUP) if layer else "") + (index or "").translate(_SUB)
+    if label == "L":
+        base = "ℒ"
     if bar:
         base = "".join(ch + _OVERLINE for ch in base)
     return base + rest
