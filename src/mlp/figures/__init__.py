@@ -11,11 +11,18 @@ frames
 plots
     Decision regions, activations, loss curves and network diagrams (matplotlib).
 graph_drawing
-    A computation graph of :mod:`mlp.graph` drawn with its values and error signals.
-bumps
+    The one layout of a computation graph of :mod:`mlp.graph`, and its drawing with values and
+    error signals.
+graph_labels
+    Node labels in the lecture's notation (TeX, HTML, Unicode).
+fast_redraw
+    Fixed axes, plain-artist legends and a frozen background: live updates under 50 ms.
+bumps, bump_challenge
     The sigmoid-to-step, bump builder and design-challenge figures of the universality chapter.
-backprop_stepper
-    Stepping through a backward pass one node at a time.
+universality_plots
+    The universality chapter's static figures.
+backward_visits, backprop_stepper
+    The backward pass grouped by node, and stepping through it one node at a time.
 playground
     The TensorFlow-Playground-like trainer: configuration, model and view.
 """

@@ -225,6 +225,7 @@ class Frames:
         self._widgets: dict[str, widgets.Widget] = {}
         self.view = widgets.HTML()
         self.n_distinct = 0
+        self.richer_live = live is not None
         if self.mode == "static":
             self.widget = self._build_static(live is not None)
         else:
@@ -260,6 +261,11 @@ class Frames:
 
     def set(self, **values: Any) -> None:
         """Move controls programmatically (as a reader would); the view follows."""
+        if self.mode == "live" and self.richer_live:
+            raise ValueError(
+                "this figure shows its richer live view (live=...) in a kernel, without these "
+                f"controls {list(self.controls_by_name)}; move the live view's own controls"
+            )
         for name, value in values.items():
             c = self.controls_by_name.get(name)
             if c is None or name not in self._widgets:
