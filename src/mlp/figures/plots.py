@@ -395,5 +395,5 @@ def plot_linear_classifier(
             wrong[:, 0], wrong[:, 1], s=4 * size + 200, facecolors="none", edgecolors="k",
             linewidths=2, zorder=4, label="misclassified",
         )  # fmt: skip
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize=8, markerscale=min(1.0, (40 / size) ** 0.5))
     return correct
