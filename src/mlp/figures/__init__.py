@@ -10,6 +10,10 @@ frames
     kernel and jslinked precomputed frames in the static book.
 plots
     Decision regions, activations, loss curves and network diagrams (matplotlib).
+classifiers
+    Linear classifiers, pattern images and feature planes of the first two chapters.
+neurons
+    The leaky integrate-and-fire neuron, neuron diagrams and one neuron's output.
 graph_drawing
     The one layout of a computation graph of :mod:`mlp.graph`, and its drawing with values and
     error signals.

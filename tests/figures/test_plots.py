@@ -59,3 +59,25 @@ def test_linear_classifier_on_xor_gets_at_most_three():
     correct = plots.plot_linear_classifier([1.0, 1.0], -0.5, X, t.astype(int), ax)
     assert correct == 3 and labelled(ax)
     assert plots.plot_linear_classifier([0.0, 1.0], -0.5, X, t.astype(int)) == 2
+
+
+def test_linear_classifier_limits_and_misclassified_rings():
+    X, t = mlp.xor_data()
+    fig, ax = plt.subplots()
+    box = (-1.0, 2.0, -1.0, 2.0)
+    correct = plots.plot_linear_classifier([1.0, 1.0], -0.5, X, t, ax, limits=box, mark_errors=True)
+    assert correct == 3 and ax.get_xlim() == (-1.0, 2.0)
+    assert "misclassified" in [text.get_text() for text in ax.get_legend().get_texts()]
+    # the shading is the core's prediction on the grid: the corner (2, 2) is class 1
+    assert ax.images[0].get_array()[-1, -1] == 1
+    with pytest.raises(ValueError, match="limits must be"):
+        plots.plot_linear_classifier([1.0, 1.0], 0.0, X, t, limits=(1.0, 0.0, 0.0, 1.0))
+    with pytest.raises(ValueError, match="w must have 2 entries"):
+        plots.plot_linear_classifier([1.0, 1.0, 1.0], 0.0, X, t)
+
+
+def test_draw_network_bad_input():
+    with pytest.raises(ValueError, match="net_or_params has no layers"):
+        plots.draw_network([])
+    with pytest.raises(TypeError, match="W1 must be a numeric array"):
+        plots.draw_network([(["a"], [0.0])])
