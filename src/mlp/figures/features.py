@@ -250,14 +250,10 @@ def draw_features(fig: Figure, net: mlp.MLP, X: Array, t: Array, epoch: int) -> 
             label=f"class {k}",
         )
     w, b = output_line(net)
-    plot_line(ax_h, w, b, (-1.1, 1.1), color="k", lw=1.5, label="output layer's line")
-    ax_h.set(
-        xlim=(-1.1, 1.1),
-        ylim=(-1.1, 1.1),
-        xlabel="hidden unit h₁",
-        ylabel="hidden unit h₂",
-        title=f"hidden space, epoch {epoch}",
-    )
+    lim = (-1.1, 1.1)  # tanh units: the square [-1, 1]^2 with a margin
+    plot_line(ax_h, w, b, lim, color="k", lw=1.5, label="output layer's line")
+    ax_h.set(xlim=lim, ylim=lim, xlabel="hidden unit h₁", ylabel="hidden unit h₂")
+    ax_h.set_title(f"hidden space, epoch {epoch}")
     ax_h.legend(loc="center", fontsize=7)
     right = lm.count_correct(H, t, w, b)
     return f"epoch {epoch}: the output layer's line separates <b>{right} of {len(t)}</b> points"

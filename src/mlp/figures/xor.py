@@ -69,7 +69,7 @@ def line_equation(w: Sequence[float], b: float, names: Sequence[str] = ("x_1", "
         sign = "-" if c < 0 else ("+" if terms else "")
         size = "" if abs(c) == 1 else f"{abs(c):g}"
         terms.append(f"{sign} {size}{name}".strip() if terms else f"{sign}{size}{name}")
-    return f"${' '.join(terms) or '0'} = {-b:g}$"
+    return f"${' '.join(terms) or '0'} = {0.0 - b:g}$"
 
 
 def _check_xor_inputs(net: mlp.MLP, X: object, t: object) -> tuple[Array, Array]:
