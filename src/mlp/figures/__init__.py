@@ -29,4 +29,10 @@ backward_visits, backprop_stepper
     The backward pass grouped by node, and stepping through it one node at a time.
 playground
     The TensorFlow-Playground-like trainer: configuration, model and view.
+features
+    Chapter 4: one forward pass, saturated and dead units, features learned by a hidden layer.
+xor
+    Chapter 5: the hand-designed XOR network in input and hidden space, and softened by ``k``.
+digits
+    Chapter 10: digit images, training curves, confusion matrix, first-layer filters.
 """
