@@ -99,8 +99,7 @@ class PlaygroundHistory:
 
 @dataclass
 class Snapshot:
-    """The state after some epochs: parameters, history and minibatch order (see
-    :meth:`Playground.restore`)."""
+    """The state after some epochs: parameters, history, minibatch order (see ``restore``)."""
 
     epoch: int
     step: int
@@ -170,9 +169,7 @@ class Playground:
         self.net = MLP(c.sizes, c.activations, seed=c.seed)
         self._order_rng = np.random.default_rng([c.seed, 1])
         self._order = self._order_rng.permutation(len(self.t_train))
-        self._pos = 0
-        self.step_count = 0
-        self.epoch = 0
+        self._pos = self.step_count = self.epoch = 0
         self.last_batch: Array | None = None
         self.last_grads: list[tuple[Array, Array]] | None = None
         self.last_loss: float | None = None
@@ -259,16 +256,17 @@ class Playground:
         """Fraction of correctly classified points of ``"train"`` or ``"test"``."""
         return self.evaluate(split)[1]
 
-    def layer_outputs(self, F: Array) -> list[Array]:
+    def layer_outputs(self, F: Array, *, last_only: bool = False) -> list[Array]:
         """Every layer's activations ``[h^(1), ..., y]`` at inputs ``F``, by ``MLP.forward``.
 
         The rows go through :meth:`mlp.network.MLP.forward` in chunks, and each layer's
-        output is read from its :class:`~mlp.layers.Activation` (its ``h``). Small chunks
-        keep each matrix product small: OpenBLAS runs those on one thread, which on a busy
-        machine is far faster. A diverged network's overflow is clipped to huge finite
-        values, so that it can still be drawn.
+        output is read from its :class:`~mlp.layers.Activation` (its ``h``); with
+        ``last_only`` the list holds only the output ``y``. Small chunks keep each matrix
+        product small: OpenBLAS runs those on one thread, which on a busy machine is far
+        faster. A diverged network's overflow is clipped to huge finite values, so that it
+        can still be drawn.
         """
-        acts = self.net.layers[1::2]
+        acts = self.net.layers[-1:] if last_only else self.net.layers[1::2]
         chunks = []
         with np.errstate(over="ignore", invalid="ignore"):
             for s in range(0, F.shape[0], _CHUNK):
@@ -288,7 +286,7 @@ class Playground:
 
     def probability(self, X: object) -> Array:
         """The network's probability of class 1 (blue) at points ``X`` ``(B, 2)``."""
-        return self.to_probability(self.layer_outputs(self.features(X))[-1])
+        return self.to_probability(self.layer_outputs(self.features(X), last_only=True)[0])
 
     def features(self, X: object) -> Array:
         """The network's input at points ``X`` ``(B, 2)``: the configuration's features."""
@@ -306,7 +304,7 @@ class Playground:
         Row 0 is the top edge (``x2 = +6``), column 0 the left edge (``x1 = -6``); the
         Playground draws its output at resolution 100.
         """
-        y = self.layer_outputs(self.grid_features(resolution))[-1]
+        y = self.layer_outputs(self.grid_features(resolution), last_only=True)[0]
         return self.to_probability(y).reshape(resolution, resolution)
 
     def hidden_maps(self, resolution: int = 10) -> list[Array]:

@@ -203,23 +203,24 @@ def _edges(pg: Playground, show: str, tooltips: bool) -> list[str]:
     else:
         mats, top = weights, 5.0
     cols, ys = _layout(pg.config)
+    ys = [[_f(y) for y in col] for col in ys]  # as text once: the edges reuse them
     out = []
     for layer, (M, W) in enumerate(zip(mats, weights, strict=True)):
         if layer + 1 == len(mats) and pg.net.n_out == 2:
             # two softmax outputs: class 1's logit weights minus class 0's decide the class
             M, W = M[1:] - M[:1], W[1:] - W[:1]
-        widths = 0.4 + 6.0 * np.minimum(np.abs(M) / top, 1.0)
+        widths = (0.4 + 6.0 * np.minimum(np.abs(M) / top, 1.0)).tolist()
         x0, x1 = _f(cols[layer] + _NODE / 2), _f(cols[layer + 1] - _NODE / 2)
-        for j, i in np.ndindex(*M.shape):
-            v = float(M[j, i])
-            tip = f"W^({layer + 1})[{j + 1},{i + 1}] = {float(W[j, i]):.4g}"
-            tip += f", error signal W̄ = {v:.4g}" if show == "gradients" else ""
-            attrs = (
-                f'class="{"b" if v > 0 else "o" if v < 0 else "z"}" '
-                f'd="M{x0} {_f(ys[layer][i])}L{x1} {_f(ys[layer + 1][j])}" '
-                f'stroke-width="{widths[j, i]:.1f}"'
-            )
-            out.append(_element("path", attrs, tip, tooltips))
+        for j, (row, w_row) in enumerate(zip(M.tolist(), W.tolist(), strict=True)):
+            for i, (v, w) in enumerate(zip(row, w_row, strict=True)):
+                tip = f"W^({layer + 1})[{j + 1},{i + 1}] = {w:.4g}"
+                tip += f", error signal W̄ = {v:.4g}" if show == "gradients" else ""
+                attrs = (
+                    f'class="{"b" if v > 0 else "o" if v < 0 else "z"}" '
+                    f'd="M{x0} {ys[layer][i]}L{x1} {ys[layer + 1][j]}" '
+                    f'stroke-width="{widths[j][i]:.1f}"'
+                )
+                out.append(_element("path", attrs, tip, tooltips))
     return out
 
 
