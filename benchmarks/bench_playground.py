@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mlp.figures.playground.model import FEATURES, Playground, PlaygroundConfig
+from mlp.figures.playground.config import FEATURES, PlaygroundConfig
+from mlp.figures.playground.model import Playground
 from mlp.figures.playground.view import render_html
 
 HERE = Path(__file__).resolve().parent
@@ -90,8 +91,9 @@ def main() -> int:
             f"{BUDGET_MS:.0f} ms median. Each configuration ran {args.repeats} steps per mode,"
             " interleaved with the others.",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python "
-            f"{platform.python_version()}, numpy {np.__version__}, OPENBLAS_NUM_THREADS={threads}.",
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared; load average "
+            f"{os.getloadavg()[0]:.1f} at the end), Python {platform.python_version()}, numpy "
+            f"{np.__version__}, OPENBLAS_NUM_THREADS={threads}.",
             "",
             "| configuration | edges show | update ms | redraw ms | total ms (median) "
             "| total ms (p90) | HTML KiB |",
