@@ -44,7 +44,7 @@ def page(name: str) -> tuple[Path, str, dict]:
 # ---- chapters 1-4: every block exactly ------------------------------------------------------
 # the sphinx-proof blocks by kind -> labels (exactly these), the number of proofs, the
 # exercises (exactly these, each with a dropdown solution), the least number of static
-# figures, and the value counts of every Explorer's controls (in the order the chapter
+# figures, and the value counts of every Frames figure's controls (in the order the chapter
 # creates them)
 EXACT = {
     "01-limits-of-linear-models": {

@@ -2,7 +2,7 @@
 
 Reads the saved ``application/vnd.jupyter.widget-state+json`` of ``lecture2/*.html`` in the
 built book (``BOOK_HTML``, default ``_build/html``; the session fixture in
-``tests/conftest.py`` builds it first). For every :class:`mlp.figures.frames.Explorer` (and
+``tests/conftest.py`` builds it first). For every :class:`mlp.figures.frames.Frames` (and
 the steppers, bump widgets and playground tours built on it) it checks:
 
 * the page holds exactly the product of its controls' value counts of ``mlp-frame``
@@ -53,7 +53,7 @@ from tests.browser.helpers import CHROMIUM_ARGS, probe
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
-# ---- chapters 1-4: every Explorer of the chapter ---------------------------------------------
+# ---- chapters 1-4: every Frames figure of the chapter ---------------------------------------------
 
 
 @pytest.mark.parametrize("name", list(EXACT))

@@ -3,7 +3,7 @@
 Shared by the tests of this folder (grouped by what they check; see chapters.py). A page
 executed by the book build carries its widgets' state in
 ``<script type="application/vnd.jupyter.widget-state+json">``; an
-``mlp.figures.frames.Explorer`` in static mode leaves there one ``HTMLModel`` per precomputed
+``mlp.figures.frames.Frames`` in static mode leaves there one ``HTMLModel`` per precomputed
 frame (``class="mlp-frame"``) and one ``LinkModel`` per control-to-stack link.
 """
 
@@ -72,7 +72,7 @@ def chapter_page(name: str) -> tuple[Path, str]:
 
 
 def explorer_grid(counts: list[int]) -> tuple[int, int]:
-    """(frames, links) of an Explorer whose controls have these value counts."""
+    """(frames, links) of a Frames figure whose controls have these value counts."""
     frames, links, stacks = 1, 0, 1
     for n in counts:
         links += stacks  # one link from this control to every stack at its depth

@@ -224,12 +224,12 @@ def test_interactive_figures_respond_without_a_kernel(visit: Visit) -> None:
         if area.locator(".mlp-frame").count() == 0:
             assert n_controls == 0, (
                 f"{visit.doc}: widget #{i} has controls but no precomputed frames "
-                "(mlp.figures.frames.Explorer): it cannot respond in the static book"
+                "(mlp.figures.frames.Frames): it cannot respond in the static book"
             )
             continue
         n_figures += 1
         assert n_controls > 0, f"{visit.doc}: interactive figure #{i} has no control"
-        assert other.count() == 0, f"{visit.doc}: figure #{i} has a control Explorer never makes"
+        assert other.count() == 0, f"{visit.doc}: figure #{i} has a control Frames never makes"
         area.scroll_into_view_if_needed()
         for kind, group in (("slider", sliders), ("toggle", toggles)):
             for j in range(group.count()):

@@ -1,7 +1,7 @@
 """The notebooks in JupyterLab, as a student uses them: open, Run All, move the sliders.
 
 * every chapter of _toc.yml: Run All, the kernel goes idle, no cell shows an error; each live
-  interactive figure (mlp.figures.frames.Explorer) recomputes its picture when a control moves;
+  interactive figure (mlp.figures.frames.Frames) recomputes its picture when a control moves;
 * an exercise: the student notebook's public tests fail (NotImplementedError: nothing is
   implemented yet), the solution notebook runs clean with every public test passing.
 """
