@@ -53,7 +53,7 @@ from tests.browser.helpers import CHROMIUM_ARGS, probe
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
-# ---- chapters 1-4: every Frames figure of the chapter ---------------------------------------------
+# ---- chapters 1-4: every Frames figure of the chapter ------------------------------------------
 
 
 @pytest.mark.parametrize("name", list(EXACT))
