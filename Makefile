@@ -17,12 +17,13 @@ NPM := $(shell command -v npm 2>/dev/null || echo $(VENV)/bin/npm)
 book test student: export OPENBLAS_NUM_THREADS = 1
 book test student: export OMP_NUM_THREADS = 1
 
-.PHONY: book test serve assets lint format strip student grade bench clean help
+.PHONY: book pdf test serve assets lint format strip student grade bench clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book    build the HTML book into $(BUILD)/html (installs everything it needs)"
 	@echo "make test    run every test (installs everything it needs)"
+	@echo "make pdf     print the built book into $(BUILD)/html/lecture2-mlp.pdf"
 	@echo "make serve   serve the built book on http://127.0.0.1:8000"
 	@echo "make bench   run the benchmarks (results in benchmarks/results/)"
 	@echo "make lint    ruff check + format check;  make strip  clear chapter outputs"
@@ -71,9 +72,20 @@ book: $(VENV)/.book-installed assets
 serve:
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(BUILD)/html 8000
 
-# System packages the tests drive: Chromium (browser tests) and bubblewrap (grader sandbox)
+$(VENV)/.pdf-installed: pyproject.toml $(VENV)/.book-installed
+	$(PIP) install -q -e ".[pdf]"
+	touch $@
+
+# The whole book as one PDF, printed by Debian's Chromium from the built pages; the site
+# serves it (the landing page links to it)
+pdf: book $(VENV)/.pdf-installed system-deps
+	$(PY) tools/book_pdf.py $(BUILD)/html --out $(BUILD)/html/lecture2-mlp.pdf
+
+# System packages the tests drive: Chromium (browser tests and the PDF), poppler-utils
+# (pdftotext, to read the PDF back) and bubblewrap (grader sandbox)
 system-deps:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

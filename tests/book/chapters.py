@@ -16,8 +16,10 @@ import numpy as np
 
 from mlp import lecture_graphs
 from mlp.figures.backprop_stepper import backward_visits
-from mlp.figures.bumps import HEIGHT_RULES, BumpBuilder, DesignChallenge, SigmoidStep
-from mlp.figures.playground.model import PRESETS
+from mlp.figures.bump_challenge import HEIGHT_RULES, DesignChallenge
+from mlp.figures.bumps import BumpBuilder, SigmoidStep
+from mlp.figures.playground.presets import PRESETS
+from mlp.figures.playground.tour import PLAY_EPOCHS
 from tests.book.widgetstate import chapter_page, models, widget_state
 
 CHAPTERS = [
@@ -133,7 +135,7 @@ MAX_FRAMES_PER_FIGURE = 150  # the frame budget of one interactive figure
 
 
 def _counts(widget) -> list[int]:
-    return [len(c.values) for c in widget.explorer.controls]
+    return [len(c.values) for c in widget.frames.controls]
 
 
 SIGMOID = _counts(SigmoidStep(mode="live"))
@@ -150,6 +152,7 @@ XOR_K = [7]  # the k slider of chapter 5
 XOR = ["xor-linear", "xor-product", "xor-deep-linear", "xor-hidden", "xor-threshold"]
 SPIRAL = ["spiral-shallow", "spiral-deep"]
 N_EPOCHS = 10  # epochs kept per preset in each tour (see the chapter)
+N_PLAY = len(PLAY_EPOCHS)  # the playground's precomputed run, one frame per kept epoch
 
 
 def tour_runs(state: dict) -> dict[str, list[str]]:
@@ -161,7 +164,9 @@ def tour_runs(state: dict) -> dict[str, list[str]]:
         if kids and all('class="mlp-frame"' in k.get("value", "") for k in kids):
             values = [k["value"] for k in kids]
             keys = [key for key in XOR + SPIRAL if PRESETS[key].title in values[0]]
-            assert len(keys) == 1, "a tour's stack mixes presets"
+            assert len(keys) <= 1, "a tour's stack mixes presets"
+            if not keys:  # the playground's own run (no preset title)
+                continue
             runs[keys[0]] = values
     return runs
 

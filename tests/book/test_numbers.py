@@ -13,7 +13,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from mlp.figures.bumps import DesignChallenge
+from mlp.figures.bump_challenge import DesignChallenge
 from tests.book.chapters import (
     BUMP,
     SIGMOID,

@@ -30,12 +30,13 @@ from pathlib import Path
 
 import pytest
 
-from mlp.figures.playground.model import PRESETS
+from mlp.figures.playground.presets import PRESETS
 from tests.book.chapters import (
     BUMP,
     CHALLENGE_STATIC,
     EXACT,
     N_EPOCHS,
+    N_PLAY,
     SIGMOID,
     SPIRAL,
     XOR,
@@ -116,7 +117,7 @@ def test_every_preset_and_epoch_has_a_frame() -> None:
     _, _, state = page("07-playground")
     html_models = models(state, "HTMLModel")
     found = [s["value"] for s in html_models.values() if 'class="mlp-frame"' in s["value"]]
-    assert len(found) == (len(XOR) + len(SPIRAL)) * N_EPOCHS
+    assert len(found) == (len(XOR) + len(SPIRAL)) * N_EPOCHS + N_PLAY
     runs = tour_runs(state)
     assert sorted(runs) == sorted(XOR + SPIRAL)
     for key, mine in runs.items():
@@ -133,7 +134,7 @@ def test_tour_controls_are_linked_to_the_stacks() -> None:
     links = models(state, "LinkModel")
     stacks = models(state, "StackModel")
     # per tour: preset -> the outer stack, epoch -> one inner stack per preset
-    assert len(links) == (1 + len(XOR)) + (1 + len(SPIRAL))
+    assert len(links) == (1 + len(XOR)) + (1 + len(SPIRAL)) + 1  # + the playground's epoch
     targets = {ln["target"][0].removeprefix("IPY_MODEL_") for ln in links.values()}
     assert targets <= set(stacks)
     sources = {ln["source"][0].removeprefix("IPY_MODEL_") for ln in links.values()}
@@ -143,14 +144,15 @@ def test_tour_controls_are_linked_to_the_stacks() -> None:
         assert ln["source"][1] == "index" and ln["target"][1] == "selected_index"
 
 
-def test_live_playground_is_replaced_by_a_note() -> None:
+def test_live_playground_is_precomputed_with_the_standard_note() -> None:
+    """In the book the playground is a precomputed run; its note says a kernel offers more."""
     _, _, state = page("07-playground")
     notes = [
         s["value"]
         for s in models(state, "HTMLModel").values()
-        if "mlp-playground-static" in s["value"]
+        if f"Precomputed figure: the {N_PLAY} states" in s["value"]
     ]
-    assert len(notes) == 1 and "needs a running Python kernel" in notes[0]
+    assert len(notes) == 1 and "with more to do" in notes[0]
 
 
 @pytest.mark.browser

@@ -1,4 +1,4 @@
-"""Everything of the lecture that is drawn or interactive, built on the core :mod:`mlp`.
+"""Everything of the lecture that is drawn or interactive, built on the core ``mlp``.
 
 The core package is the mathematics (numpy only); this subpackage draws it. ``import mlp``
 does not load it, and it may import the core but never the other way round.

@@ -138,7 +138,7 @@ def backward_visits(output: Node, order: str = "layers") -> dict[Node, NodeVisit
 
     Returns
     -------
-    dict of Node to NodeVisit
+    dict
         One entry per node (constants from Python numbers excluded), in the order the
         backward pass visits them: the output first, the inputs last.
 

@@ -77,7 +77,7 @@ def plot_digit_examples(
 def plot_training_curves(history: Any, title: str = "Training curves") -> Figure:
     """Loss (log scale) and accuracy per epoch, training and validation, side by side.
 
-    ``history`` is an :class:`mlp.History` with validation curves (``sgd(..., X_val=)``).
+    ``history`` is an :class:`~mlp.train.History` with validation curves (``sgd(..., X_val=)``).
     """
     import matplotlib.pyplot as plt
 

@@ -4,7 +4,7 @@ A hidden layer ``h = f(W1 x + b1)`` is drawn three ways: the activations of one 
 (:func:`plot_forward_pass`); the pre-activations of a whole layer against ``f`` and ``f'``,
 to see saturated and dead units (:func:`signal_explorer`); and, for a network with two
 hidden units, the data at their hidden coordinates next to the input plane, as training
-goes on (:func:`feature_explorer`). Conventions are those of :mod:`mlp`: ``Z`` and ``H``
+goes on (:func:`feature_explorer`). Conventions are those of ``mlp``: ``Z`` and ``H``
 are ``(B, M)`` arrays, one example per row and one unit per column.
 
 Examples

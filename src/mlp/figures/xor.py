@@ -1,6 +1,6 @@
 """Figures of chapter 5: the hand-designed XOR network and its softened (sigmoid) version.
 
-The network is a 2-2-1 :class:`mlp.MLP` (``mlp.universality.xor_network()``): two hidden
+The network is a 2-2-1 :class:`~mlp.network.MLP` (``mlp.universality.xor_network()``): two hidden
 units whose lines cut the input square, and one output unit, a line in hidden space.
 :func:`plot_xor_network` draws it in both spaces; :func:`soft_xor_explorer` shows the
 network of ``mlp.universality.soften(net, k)`` as the scale ``k`` grows, and

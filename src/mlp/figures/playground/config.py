@@ -131,7 +131,7 @@ class Kind:
         return str(value)
 
     def parse(self, text: str) -> Any:
-        """The value written by :meth:`format` (raises ``ValueError``)."""
+        """The value written by ``format`` (raises ``ValueError``)."""
         return text
 
 
@@ -221,7 +221,7 @@ class FeatureSet(Kind):
 
 
 class Widths(Kind):
-    """Hidden-layer widths: at most :data:`MAX_LAYERS` layers of 1 to :data:`MAX_UNITS` units."""
+    """Hidden-layer widths: at most ``MAX_LAYERS`` layers of 1 to ``MAX_UNITS`` units."""
 
     def check(self, name: str, value: Any) -> tuple[int, ...]:
         if isinstance(value, int | str):
@@ -277,7 +277,7 @@ class PlaygroundConfig:
     Parameters
     ----------
     dataset
-        ``"circle"``, ``"xor"``, ``"gauss"`` or ``"spiral"`` (see :data:`DATASETS`).
+        ``"circle"``, ``"xor"``, ``"gauss"`` or ``"spiral"`` (see ``DATASETS``).
     noise
         Noise level in percent, 0 to 50 (as the Playground's slider): the standard
         deviation of the Gaussian noise is ``noise / 100`` in the data set's native units
@@ -394,4 +394,4 @@ class PlaygroundConfig:
 SETTINGS: tuple[Setting, ...] = tuple(
     replace(f.metadata["setting"], name=f.name) for f in fields(PlaygroundConfig)
 )
-"""The table: one :class:`Setting` per field of :class:`PlaygroundConfig`, in order."""
+"""One :class:`Setting` per field of :class:`PlaygroundConfig`, in order (the table of settings)."""

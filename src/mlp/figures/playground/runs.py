@@ -21,12 +21,12 @@ class Run:
 
     Nothing is trained until a state is asked for. :meth:`at` restores the last kept state
     at or before the epoch and trains on from it, which gives the same run (the minibatch
-    order is part of a :class:`Snapshot`).
+    order is part of a :class:`~mlp.figures.playground.model.Snapshot`).
 
     Parameters
     ----------
     config
-        As for :class:`Playground`.
+        As for :class:`~mlp.figures.playground.model.Playground`.
     epochs
         The epochs at which the run is kept, ascending.
 
@@ -50,7 +50,7 @@ class Run:
 
     @functools.cached_property
     def snapshots(self) -> list[Snapshot]:
-        """The states kept at :attr:`epochs` (trained on first use)."""
+        """The states kept at ``epochs`` (trained on first use)."""
         return self.playground.run(self.epochs)
 
     def at(self, epoch: int) -> Playground:
@@ -65,7 +65,7 @@ class Run:
 
 
 def preset_runs(keys: Sequence[str] | None = None, epochs: Sequence[int] = (0,)) -> dict[str, Run]:
-    """A :class:`Run` of each preset (default: all of :data:`PRESETS`), kept at ``epochs``."""
+    """A :class:`Run` of each preset (default: all of :data:`~mlp.figures.playground.presets.PRESETS`), kept at ``epochs``."""
     keys = list(PRESETS) if keys is None else list(keys)
     for k in keys:
         if k not in PRESETS:

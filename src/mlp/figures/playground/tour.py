@@ -59,12 +59,12 @@ def playground_widget(
     mode: str = "auto",
     **live: Any,
 ) -> Frames:
-    """The playground: the live :class:`PlaygroundWidget` in a kernel, a scrubbed run in the book.
+    """The playground: the live trainer in a kernel, a scrubbed run in the book.
 
     A :class:`~mlp.figures.frames.Frames` with one control, the epoch: its frames are the
     starting configuration trained to ``epochs`` (at decision-map ``resolution``), and its
-    live view is a :class:`PlaygroundWidget` made with ``config`` and the keyword arguments
-    ``live``.
+    live view is a :class:`~mlp.figures.playground.widget.PlaygroundWidget` made with
+    ``config`` and the keyword arguments ``live``.
     """
     run = Run(config, epochs)
     return Frames(
