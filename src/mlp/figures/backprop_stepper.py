@@ -9,7 +9,8 @@ and precomputed in the static book.
 
 Only the public attributes of :class:`mlp.graph.Node` are used (``value``, ``bar``,
 ``parents``). The pictures use plain Unicode labels
-(:func:`~mlp.figures.graph_labels.label_unicode`), which matplotlib does not have to parse as math in every frame.
+(:func:`~mlp.figures.graph_labels.label_unicode`), which matplotlib does not have to parse
+as math in every frame.
 
 Examples
 --------

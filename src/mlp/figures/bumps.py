@@ -1,4 +1,4 @@
-"""The sigmoid-to-step and bump-builder figures of the universality chapter, on :class:`~mlp.figures.frames.Frames`.
+"""The sigmoid-to-step and bump-builder figures of the universality chapter (on Frames).
 
 * :class:`SigmoidStep`: a steepness slider showing ``sigma(k (x - s))`` (and a ReLU ramp)
   approach the hard threshold ``I[x > s]``.

@@ -278,7 +278,8 @@ class Playground:
     def to_probability(self, y: Array) -> Array:
         """The probability of class 1 (blue) from the network's outputs ``y`` ``(B, n_out)``.
 
-        The sigmoid output itself, or the softmax (:func:`mlp.activations.softmax`) of the two logits.
+        The sigmoid output itself, or the softmax (:func:`mlp.activations.softmax`) of the
+        two logits.
         """
         if self.config.loss == "squared_error":
             return np.clip(y[:, 0], 0.0, 1.0)
@@ -293,7 +294,10 @@ class Playground:
         return compute_features(X, self.config.features)
 
     def grid_features(self, resolution: int) -> Array:
-        """:meth:`features` of :func:`~mlp.figures.playground.data.grid_points` (cached per resolution)."""
+        """:meth:`features` of the grid points (cached per resolution).
+
+        See :func:`~mlp.figures.playground.data.grid_points`.
+        """
         if resolution not in self._grid_cache:
             self._grid_cache[resolution] = self.features(grid_points(resolution))
         return self._grid_cache[resolution]

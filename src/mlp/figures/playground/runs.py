@@ -65,7 +65,10 @@ class Run:
 
 
 def preset_runs(keys: Sequence[str] | None = None, epochs: Sequence[int] = (0,)) -> dict[str, Run]:
-    """A :class:`Run` of each preset (default: all of :data:`~mlp.figures.playground.presets.PRESETS`), kept at ``epochs``."""
+    """A :class:`Run` of each preset, kept at ``epochs``.
+
+    The default is every preset of :data:`~mlp.figures.playground.presets.PRESETS`.
+    """
     keys = list(PRESETS) if keys is None else list(keys)
     for k in keys:
         if k not in PRESETS:
