@@ -194,6 +194,9 @@ class Frames:
         ``"live"``, ``"static"`` or ``"auto"`` (static when ``MLP_STATIC_WIDGETS=1``).
     live
         Optional ``live() -> widget``: a richer view shown instead in live mode.
+    note
+        Whether to say under the figure how it responds (live or precomputed); a quiz,
+        whose frames are feedback rather than pictures, leaves it out.
     """
 
     def __init__(
@@ -205,6 +208,7 @@ class Frames:
         initial: Mapping[str, Any] | None = None,
         mode: str = "auto",
         live: Callable[[], widgets.Widget] | None = None,
+        note: bool = True,
     ) -> None:
         if mode not in {"auto", "live", "static"}:
             raise ValueError(f"mode must be 'auto', 'live' or 'static', got {mode!r}")
@@ -225,7 +229,7 @@ class Frames:
         self._widgets: dict[str, widgets.Widget] = {}
         self.view = widgets.HTML()
         self.n_distinct = 0
-        self.richer_live = live is not None
+        self.richer_live, self.note = live is not None, note
         if self.mode == "static":
             self.widget = self._build_static(live is not None)
         else:
@@ -284,8 +288,7 @@ class Frames:
             w.observe(self._on_change, names="value")
             self._widgets[c.name] = w
         self.view.value = self.frame_html(fast=True)
-        note = widgets.HTML(f'<p class="mlp-mode">{_LIVE_NOTE}</p>')
-        return widgets.VBox([widgets.VBox(list(self._widgets.values())), self.view, note])
+        return self._assemble(_LIVE_NOTE)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         self.values.update({name: w.value for name, w in self._widgets.items()})
@@ -317,9 +320,14 @@ class Frames:
                 widgets.jslink((w, "index"), (s, "selected_index")) for s in stacks[depth]
             ]
         more = ", with more to do" if richer_live else " at any value"
-        note = _STATIC_NOTE.format(n=self.n_frames, more=more)
-        note_w = widgets.HTML(f'<p class="mlp-mode">{note}</p>')
-        return widgets.VBox([widgets.VBox(list(self._widgets.values())), self.view, note_w])
+        return self._assemble(_STATIC_NOTE.format(n=self.n_frames, more=more))
+
+    def _assemble(self, note: str) -> widgets.Widget:
+        """The controls, the view, and (unless ``note=False``) the note on how it responds."""
+        parts = [widgets.VBox(list(self._widgets.values())), self.view]
+        if self.note:
+            parts.append(widgets.HTML(f'<p class="mlp-mode">{note}</p>'))
+        return widgets.VBox(parts)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
