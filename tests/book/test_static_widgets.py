@@ -176,13 +176,18 @@ def test_tour_scrubs_in_the_browser() -> None:
             loaded = tab.evaluate(probe("framePicturesLoaded"))
             assert loaded, "a frame's picture did not load"
 
+            # the first tour: the output that holds the preset buttons (the playground's own
+            # precomputed run, earlier on the page, has an epoch slider too)
+            tour = tab.locator(".cell_output", has=tab.get_by_role("button", name="xor-product"))
+            tour = tour.first
+
             def visible_caption() -> str:
-                return tab.evaluate(probe("visibleFrameTexts"))
+                return tour.evaluate(probe("visibleFrameTexts"))
 
             first = visible_caption()
             assert "Epoch 0:" in first and PRESETS["xor-linear"].title in first
             # drag the first tour's epoch slider to the end with the keyboard
-            handle = tab.locator(".widget-slider .noUi-handle").first
+            handle = tour.locator(".widget-slider .noUi-handle").first
             handle.focus()
             for _ in range(N_EPOCHS):
                 handle.press("ArrowRight")
@@ -190,7 +195,7 @@ def test_tour_scrubs_in_the_browser() -> None:
             moved = visible_caption()
             assert "Epoch 50:" in moved and moved != first
             # switch the first tour's preset
-            tab.get_by_role("button", name="xor-product").first.click()
+            tour.get_by_role("button", name="xor-product").first.click()
             tab.wait_for_timeout(300)
             switched = visible_caption()
             assert PRESETS["xor-product"].title in switched and "Epoch 50:" in switched

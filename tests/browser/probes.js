@@ -36,7 +36,7 @@
   },
 
   // The texts of the frames a reader sees now (the visible child of each stack), joined.
-  visibleFrameTexts: () => [...document.querySelectorAll('.mlp-frame')]
+  visibleFrameTexts: (root) => [...(root || document).querySelectorAll('.mlp-frame')]
     .filter(f => f.offsetParent !== null)
     .map(f => f.querySelector('.mlp-frame-text').textContent)
     .join(' | '),
