@@ -115,8 +115,7 @@ def test_chapter_6_frames_and_links() -> None:
 
 def test_every_preset_and_epoch_has_a_frame() -> None:
     _, _, state = page("07-playground")
-    html_models = models(state, "HTMLModel")
-    found = [s["value"] for s in html_models.values() if 'class="mlp-frame"' in s["value"]]
+    found = frames(state)
     assert len(found) == (len(XOR) + len(SPIRAL)) * N_EPOCHS + N_PLAY
     runs = tour_runs(state)
     assert sorted(runs) == sorted(XOR + SPIRAL)

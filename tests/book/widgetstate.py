@@ -35,11 +35,11 @@ def models(state: dict, name: str) -> dict[str, dict]:
 
 
 def frames(state: dict) -> list[str]:
-    """The HTML of every precomputed frame."""
+    """The HTML of every precomputed frame of a figure (a quiz's feedback frames are not)."""
     return [
         s["value"]
         for s in models(state, "HTMLModel").values()
-        if 'class="mlp-frame"' in s.get("value", "")
+        if 'class="mlp-frame"' in s.get("value", "") and "mlp-quiz" not in s["value"]
     ]
 
 

@@ -37,7 +37,7 @@
 
   // The texts of the frames a reader sees now (the visible child of each stack), joined.
   visibleFrameTexts: (root) => [...(root || document).querySelectorAll('.mlp-frame')]
-    .filter(f => f.offsetParent !== null)
+    .filter(f => f.offsetParent !== null && f.querySelector('.mlp-frame-text'))
     .map(f => f.querySelector('.mlp-frame-text').textContent)
     .join(' | '),
 
