@@ -30,6 +30,11 @@ def test_class_segments_mark_the_crossing():
     ax = classifiers.plot_class_segments(X, t)
     assert labelled(ax)
     assert any("(0.5, 0.5)" in text.get_text() for text in ax.get_legend().get_texts())
+    # the legend sits outside the axes, where it cannot cover a point
+    fig = ax.figure
+    fig.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 >= ax.get_window_extent().x1
     with pytest.raises(ValueError, match="t must label two points 0 and two points 1"):
         classifiers.plot_class_segments(X, [0, 1, 1, 1])
     with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
@@ -78,6 +83,14 @@ def test_feature_plane_frames(static):
     assert "4 of 4 points on the correct side" in text
     ax = fig.axes[0]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_zlabel()
+    assert "φ1 +1 φ2 -2 φ3 -0.5 = 0" in text  # signed terms, no "+ -"
+    # inputs coded as ±1: the axes follow the data, and the plane phi3 = 0 separates them
+    F_pm = lm.xor_features(2 * X - 1)
+    fr = classifiers.feature_plane_frames(F_pm, t, {"product": ([0.0, 0.0, -1.0], 0.0)}, [0])
+    fig, text = fr.render_frame(weights="product", azimuth=0)
+    assert "4 of 4 points on the correct side" in text
+    lo, hi = fig.axes[0].get_zlim()
+    assert lo < -1 and hi > 1
     with pytest.raises(ValueError, match=r"F must have shape \(n, 3\)"):
         classifiers.feature_plane_frames(X, t, planes, [0])
     with pytest.raises(ValueError, match=r"planes\['flat'\]: w must have 3 entries"):

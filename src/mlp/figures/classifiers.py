@@ -90,7 +90,7 @@ def plot_class_segments(X: object, t: object, ax: Any = None) -> Any:
     X, t = check_points(X, t)
     if sorted(t.tolist()) != [0, 0, 1, 1]:
         raise ValueError(f"t must label two points 0 and two points 1, got {t.tolist()}")
-    ax = new_axes(ax, figsize=(4, 4))
+    ax = new_axes(ax, figsize=(6.4, 3.6))
     _scatter_targets(ax, X, t, size=160)
     for label, style, name in [(1, "-", "positives"), (0, "--", "negatives")]:
         (a, b) = X[t == label]
@@ -110,10 +110,11 @@ def plot_class_segments(X: object, t: object, ax: Any = None) -> Any:
         ylabel="$x_2$",
         title="XOR: the two classes' segments cross",
         xlim=(-0.25, 1.25),
-        ylim=(-0.25, 1.6),
+        ylim=(-0.25, 1.25),
         aspect="equal",
     )
-    ax.legend(loc="upper center", fontsize=8)
+    # outside the axes, to the right: inside, it would cover one of the four points
+    ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), fontsize=8, borderaxespad=0)
     return ax
 
 
@@ -262,7 +263,9 @@ def feature_plane_frames(
     for name, (w, _) in wb.items():
         if w.shape != (3,) or w[2] == 0:
             raise ValueError(f"planes[{name!r}]: w must have 3 entries with w[2] != 0, got {w}")
-    P1, P2 = np.meshgrid(*(np.linspace(-0.1, 1.1, 2),) * 2)
+    lo, hi = F.min(axis=0), F.max(axis=0)
+    pad = 0.1 * (hi - lo)
+    P1, P2 = np.meshgrid(*(np.linspace(lo[i] - pad[i], hi[i] + pad[i], 2) for i in (0, 1)))
 
     def draw(fig: Figure, weights: str, azimuth: float) -> str:
         fig.clear()
@@ -275,13 +278,13 @@ def feature_plane_frames(
             xlabel="φ₁ = x₁",
             ylabel="φ₂ = x₂",
             zlabel="φ₃ = x₁x₂",
-            zlim=(-0.2, 1.2),
+            zlim=(lo[2] - 2 * pad[2], hi[2] + 2 * pad[2]),
             title=f"{weights} plane, seen from azimuth {azimuth}°",
         )
         ax.view_init(elev=22, azim=azimuth)
         right = count_correct(F, t, w, b)
-        terms = " + ".join(f"{wi:.2g} φ{i}" for i, wi in enumerate(w, 1))
-        return f"plane {terms} + {b:.2g} = 0: {right} of {len(t)} points on the correct side"
+        terms = " ".join(f"{wi:+.2g} φ{i}" for i, wi in enumerate(w, 1)).lstrip("+")
+        return f"plane {terms} {b:+.2g} = 0: {right} of {len(t)} points on the correct side"
 
     controls = [Control("weights", list(wb), "plane"), Control("azimuth", azimuths, "azimuth (°)")]
     alt = lambda weights, azimuth: (  # noqa: E731
