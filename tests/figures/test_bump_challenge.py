@@ -31,9 +31,9 @@ def test_challenge_live_view_has_height_sliders_score_and_success() -> None:
     # the network view appears only when asked for, and follows the sliders
     assert c.net_view.value == ""
     c.show_net.value = True
-    assert "W(2)" in c.net_view.value
+    assert "W⁽²⁾" in c.net_view.value
     fr.set(h1=0.0)
-    w2 = re.search(r"W\(2\) = \[\[ *(-?[\d.]+)", c.net_view.value)
+    w2 = re.search(r"W⁽²⁾ = \[\[ *(-?[\d.]+)", c.net_view.value)
     assert w2 and float(w2.group(1)) == 0.0, c.net_view.value
     with pytest.raises(ValueError, match="richer live view"):
         c.frames.set(rule="least squares")  # the static controls are not shown live
@@ -45,7 +45,7 @@ def test_challenge_static_offers_rules() -> None:
     assert c.frames.n_frames == c.frames.n_distinct == 2 * 2 * 2
     fig = c.frames.render_frame()[0]
     text = c.draw_static(fig, "relu", 12, "least squares")
-    assert "<details>" in text and "W(1)" in text
+    assert "<details>" in text and "W⁽¹⁾" in text
     fitted = c.last_score
     c.draw_static(fig, "relu", 12, "target at centres")
     assert fitted <= c.last_score + 1e-3

@@ -67,10 +67,11 @@ def test_bump_builder_prints_the_network_it_draws(unit: str, n_hidden: int) -> N
     for (W, bb), (W_e, b_e) in zip(net.params(), expected.params(), strict=True):
         np.testing.assert_allclose(W, W_e)
         np.testing.assert_allclose(bb, b_e)
-    # the printed weights are the network's
-    np.testing.assert_allclose(numbers(text, "W(1)"), net.params()[0][0].ravel())
-    np.testing.assert_allclose(numbers(text, "b(1)"), net.params()[0][1], atol=1e-6)
-    np.testing.assert_allclose(numbers(text, "W(2)"), net.params()[1][0].ravel())
+    # the caption writes the lecture's notation, the printed weights are the network's
+    assert f"W⁽²⁾ {unit}(W⁽¹⁾<i>x</i> + b⁽¹⁾) + b⁽²⁾" in text and "W(" not in text
+    np.testing.assert_allclose(numbers(text, "W⁽¹⁾"), net.params()[0][0].ravel())
+    np.testing.assert_allclose(numbers(text, "b⁽¹⁾"), net.params()[0][1], atol=1e-6)
+    np.testing.assert_allclose(numbers(text, "W⁽²⁾"), net.params()[1][0].ravel())
     # the thick line is the MLP's output, the thin ones its hidden units' contributions
     x, y = b._sum.get_data()
     np.testing.assert_allclose(y, net.forward(np.asarray(x)[:, None]).ravel())
@@ -90,7 +91,7 @@ def test_bump_builder_controls_move_the_picture() -> None:
     np.testing.assert_allclose(b._sum.get_data()[1], 2 * first)
     b.frames.set(steepness=35)  # live sliders move between the precomputed values
     assert b.net.params()[0][0][0, 0] == 35
-    assert "W(1)" in b.frames.view.value
+    assert "W⁽¹⁾" in b.frames.view.value
 
 
 def test_bump_builder_static_grid() -> None:
@@ -109,4 +110,4 @@ def test_bump_builder_static_grid() -> None:
 def test_weights_html_escapes_and_lists_layers() -> None:
     net = bump_network([0, 1], [2.0], unit="step", steepness=1)
     text = weights_html(net)
-    assert text.startswith("<pre") and "W(1)" in text and "b(2)" in text and "[step]" in text
+    assert text.startswith("<pre") and "W⁽¹⁾" in text and "b⁽²⁾" in text and "[step]" in text

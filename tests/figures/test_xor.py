@@ -48,6 +48,19 @@ def test_plot_xor_network_three_labelled_panels():
         xor.plot_xor_network(xor_network(), X, T[:2])
 
 
+def test_xor_diagram_labels_do_not_overlap():
+    fig = xor.plot_xor_network(xor_network(), X, T)
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().strip()]
+    assert any(t.get_text().startswith("output\n1 unit\n") for t in texts)
+    assert not any("1 units" in t.get_text() for t in texts)
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            assert not box_a.overlaps(box_b), f"labels {a!r} and {b!r} overlap"
+
+
 def test_plot_error_vs_k():
     ks = np.array([1.0, 2.0, 4.0])
     fig = xor.plot_error_vs_k(ks, [0.5, 0.3, 0.1], [0.5, 0.3, 0.1])

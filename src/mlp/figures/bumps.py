@@ -61,10 +61,14 @@ AXES_RECT = (0.14, 0.18, 0.55, 0.7)
 """The plot's position in the figure; the legend sits to its right."""
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+"""Digits to superscript digits, for layer numbers written as in the lecture: W⁽¹⁾."""
+
+
 def weights_html(net: MLP, precision: int = 3) -> str:
     """The parameters of a network as a compact monospace HTML block.
 
-    One line per layer: ``W^(l)`` (rows are units) and ``b^(l)``, rounded to ``precision``
+    One line per layer: ``W⁽ˡ⁾`` (rows are units) and ``b⁽ˡ⁾``, rounded to ``precision``
     significant digits, followed by the activation.
     """
     lines = []
@@ -72,7 +76,8 @@ def weights_html(net: MLP, precision: int = 3) -> str:
         for i, ((W, b), act) in enumerate(zip(net.params(), net.activations, strict=True), 1):
             w_txt = np.array2string(np.round(W, 6), separator=", ").replace("\n", "")
             b_txt = np.array2string(np.round(b, 6), separator=", ")
-            lines.append(f"W({i}) = {w_txt}   b({i}) = {b_txt}   [{act}]")
+            sup = f"⁽{str(i).translate(SUPERSCRIPT)}⁾"
+            lines.append(f"W{sup} = {w_txt}   b{sup} = {b_txt}   [{act}]")
     body = html.escape("\n".join(lines))
     return f'<pre class="mlp-weights" style="font-size:0.8em;margin:0.2em 0">{body}</pre>'
 
@@ -260,5 +265,5 @@ class BumpBuilder:
         return (
             f"<b>{UNIT_LABELS[unit]} units.</b> "
             f"The MLP 1-{net.sizes[1]}-1 with activations [{unit}, identity] that draws this bump "
-            f"(<i>y</i> = W(2) {unit}(W(1) <i>x</i> + b(1)) + b(2)):{note}" + weights_html(net)
+            f"(<i>y</i> = W⁽²⁾ {unit}(W⁽¹⁾<i>x</i> + b⁽¹⁾) + b⁽²⁾):{note}" + weights_html(net)
         )

@@ -161,8 +161,8 @@ def draw_signal(fig: Figure, Z0: Array, activation: str, bias: float) -> str:
     )
     ax.legend(loc="upper left", fontsize=7)
     return (
-        f"{small:.0%} of the pre-activations have f'(z) &lt; 0.01; "
-        f"<b>{dead} of {Z.shape[1]} units dead</b> (f'(z) = 0 for every image)"
+        f"{small:.0%} of the pre-activations have f′(z) &lt; 0.01; "
+        f"<b>{dead} of {Z.shape[1]} units dead</b> (f′(z) = 0 for every image)"
     )
 
 

@@ -128,6 +128,29 @@ def _hidden_panel(ax: Any, net: mlp.MLP, X: Array, t: Array, units: Sequence[str
     ax.legend(fontsize=7, loc="upper left")
 
 
+def _tidy_diagram(ax: Any) -> None:
+    """Fit the 2-2-1 diagram's labels: hidden biases outside the units, "1 unit".
+
+    ``draw_network`` writes a bias to the upper right of its unit, where in this small
+    diagram the second hidden unit's bias meets the label of its outgoing weight.
+    """
+    from matplotlib.patches import Ellipse
+
+    hidden = [p for p in ax.patches if isinstance(p, Ellipse) and p.center[0] == 1]
+    for text in ax.texts:
+        text.set_text(text.get_text().replace("\n1 units", "\n1 unit"))
+        if not text.get_text().startswith("b="):
+            continue
+        x, y = text.get_position()
+        for unit in hidden:  # the bias label of a hidden unit: above or below it
+            (cx, cy), half = unit.center, unit.height / 2
+            if 1 < x < 1.5 and cy < y < cy + half:
+                above = cy >= 0
+                text.set_position((cx, cy + (half + 0.04) * (1 if above else -1)))
+                text.set_ha("center")
+                text.set_va("bottom" if above else "top")
+
+
 def plot_xor_network(
     net: mlp.MLP, X: object, t: object, units: Sequence[str] = ("OR", "AND")
 ) -> Figure:
@@ -147,6 +170,7 @@ def plot_xor_network(
     X, t = _check_xor_inputs(net, X, t)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1.2, 1, 1]})
     draw_network(net, ax=axes[0], title="XOR network: weights and biases")
+    _tidy_diagram(axes[0])
     _input_panel(axes[1], net, X, t)
     _hidden_panel(axes[2], net, X, t, units)
     for ax in axes[1:]:
