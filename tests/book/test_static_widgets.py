@@ -105,7 +105,7 @@ def test_chapter_6_frames_and_links() -> None:
         pngs = [PNG.search(f).group(1) for f in group]
         assert len(set(pngs)) == len(pngs)
     # the bump builder prints the weights; the challenge opens the network on demand
-    assert all("W(1) = " in f and "b(2) = " in f for f in bump)
+    assert all("W⁽¹⁾ = " in f and "b⁽²⁾ = " in f for f in bump)
     assert all("<details>" in f and "Show the network" in f for f in chal)
     assert text.count("Precomputed figure") >= 3
 

@@ -43,10 +43,23 @@ def frames(state: dict) -> list[str]:
     ]
 
 
+def is_quiz_stack(state: dict, stack_id: str) -> bool:
+    """Whether a Stack holds a quiz's feedback frames (mlp.figures.quiz) rather than pictures."""
+    kids = [c.removeprefix("IPY_MODEL_") for c in state[stack_id]["state"]["children"]]
+    return bool(kids) and all("mlp-quiz" in str(state[k]["state"].get("value", "")) for k in kids)
+
+
+def quiz_count(state: dict) -> int:
+    """The number of quizzes on a page (each is one control linked to one feedback Stack)."""
+    return sum(is_quiz_stack(state, s) for s in models(state, "StackModel"))
+
+
 def check_links(state: dict, controls: set[str] = CONTROL_MODELS) -> int:
     """Check that every link joins a control's index to a Stack with as many children as the
-    control has options; return the number of links."""
+    control has options; return the number of links of the figures (a quiz's link is checked
+    the same way, and counted by :func:`quiz_count`)."""
     links = models(state, "LinkModel")
+    n_quiz = 0
     for link in links.values():
         (src, src_attr), (dst, dst_attr) = link["source"], link["target"]
         src_id, dst_id = src.removeprefix("IPY_MODEL_"), dst.removeprefix("IPY_MODEL_")
@@ -57,7 +70,8 @@ def check_links(state: dict, controls: set[str] = CONTROL_MODELS) -> int:
         n_children = len(state[dst_id]["state"]["children"])
         n_options = len(state[src_id]["state"]["_options_labels"])
         assert n_children == n_options, "a control and its stack disagree on the state count"
-    return len(links)
+        n_quiz += is_quiz_stack(state, dst_id)
+    return len(links) - n_quiz
 
 
 def chapter_page(name: str) -> tuple[Path, str]:
