@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from mlp.figures.graph_labels import label_unicode, op_symbol
 from mlp.graph import Node, node_labels, topological_order
 
 __all__ = ["draw_edges", "draw_graph", "draw_node", "fit_axes", "graph_figsize", "graph_layout"]
@@ -104,11 +105,11 @@ def draw_edges(ax: Any, output: Node, pos: Positions, half_width: float, arrows:
         if id(p) in pos
     ]
     if not arrows:
-        ax.add_collection(LineCollection(segments, colors="0.75", linewidths=0.8, zorder=0))
+        ax.add_collection(LineCollection(segments, colors="0.35", linewidths=1.3, zorder=0))
         return
     for start, end in segments:
         ax.annotate(
-            "", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": "0.4", "lw": 1.2}
+            "", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": "0.25", "lw": 1.4}
         )
 
 
@@ -208,12 +209,19 @@ def draw_graph(
     for n in shown:
         lab, (x, y) = labels[id(n)], pos[id(n)]
         is_hl = id(n) in hl_ids or lab in hl_names
-        text = f"{lab}\n{n.value:.4g}" + (f"\nbar {n.bar:.3g}" if show_bar else "")
+        head = f"{n.value:.4g}" if n.op == "const" else f"{label_unicode(lab)} = {n.value:.4g}"
+        text = head + (f"\n{label_unicode(lab, bar=True)} = {n.bar:.3g}" if show_bar else "")
         face = "#ffd166" if is_hl else ("#d9ecff" if not n.parents else "#eeeeee")
         draw_node(ax, (x, y), text, (0.27, 0.3), face=face, highlight=is_hl, fontsize=fontsize)
         if n.op and n.op != "const":
             ax.text(
-                x, y + 0.36, n.op, ha="center", va="bottom", fontsize=fontsize - 1, color="0.35"
+                x,
+                y + 0.36,
+                op_symbol(n.op),
+                ha="center",
+                va="bottom",
+                fontsize=fontsize,
+                color="0.2",
             )
     fit_axes(
         ax, pos, (0.5, 0.65), xlabel="depth in the graph (inputs left, output right)",
