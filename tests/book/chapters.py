@@ -104,7 +104,13 @@ LABELLED = {
     },
     "09-backpropagation": {
         "prf": {"alg-backprop": "algorithm"},
-        "exercises": ["ex-ch9-shapes", "ex-ch9-tanh", "ex-ch9-cost"],
+        "exercises": [
+            "ex-ch9-fd-cost",
+            "ex-ch9-board",
+            "ex-ch9-shapes",
+            "ex-ch9-tanh",
+            "ex-ch9-cost",
+        ],
         "formulas": [
             r"\bar W^{(2)} &= \bar{\mathbf y}\,\mathbf h^\top",
             r"\bar{\mathbf h} &= W^{(2)\top}\,\bar{\mathbf y}",
@@ -185,9 +191,9 @@ def n_steps_fxy() -> int:
 
 
 def n_steps_mlp() -> int:
-    # chapter 9's stepper: one input, two hidden units, two outputs
+    # chapter 9's stepper: the board example, two inputs, two hidden units, one output
     L, _ = lecture_graphs.mlp_scalar_graph(
-        np.zeros(1), np.zeros(2), np.zeros((2, 1)), np.zeros(2), np.zeros((2, 2)), np.zeros(2)
+        np.zeros(2), np.zeros(1), np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), np.zeros(1)
     )
     return len(backward_visits(L))
 
