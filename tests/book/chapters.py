@@ -91,8 +91,15 @@ LABELLED = {
             "def-computation-graph": "definition",
             "def-error-signal": "definition",
             "thm-multivariate-chain-rule": "theorem",
+            "prf-softmax-ce-grad": "lemma",
         },
-        "exercises": ["ex-ch8-by-hand", "ex-ch8-square", "ex-ch8-paths"],
+        "exercises": [
+            "ex-ch8-disadvantages",
+            "ex-ch8-fxy",
+            "ex-ch8-by-hand",
+            "ex-ch8-square",
+            "ex-ch8-paths",
+        ],
         "formulas": [
             r"\frac{d}{dt} f(x(t)) = \frac{df}{dx}\,\frac{dx}{dt}",
             r"\big(y e^{xy}\big)\cdot(-\sin t) + \big(1 + x e^{xy}\big)\cdot 2t",
