@@ -131,10 +131,10 @@ LABELLED = {
     },
     "10-training-on-digits": {
         "prf": {},
-        "exercises": ["ex-ch10-test", "ex-ch10-lr", "ex-ch10-mnist"],
+        "exercises": ["ex-ch10-brain", "ex-ch10-test", "ex-ch10-lr", "ex-ch10-mnist"],
         "formulas": [r"\operatorname{softmax}(\mathbf z)"],
         "figures": 3,
-        "cited": ["Lillicrap", "Pearlmutter", "Crick"],
+        "cited": ["Lillicrap", "Pearlmutter", "Crick", "Martens"],
     },
 }
 
