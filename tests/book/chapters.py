@@ -91,8 +91,15 @@ LABELLED = {
             "def-computation-graph": "definition",
             "def-error-signal": "definition",
             "thm-multivariate-chain-rule": "theorem",
+            "prf-softmax-ce-grad": "lemma",
         },
-        "exercises": ["ex-ch8-by-hand", "ex-ch8-square", "ex-ch8-paths"],
+        "exercises": [
+            "ex-ch8-disadvantages",
+            "ex-ch8-fxy",
+            "ex-ch8-by-hand",
+            "ex-ch8-square",
+            "ex-ch8-paths",
+        ],
         "formulas": [
             r"\frac{d}{dt} f(x(t)) = \frac{df}{dx}\,\frac{dx}{dt}",
             r"\big(y e^{xy}\big)\cdot(-\sin t) + \big(1 + x e^{xy}\big)\cdot 2t",
@@ -104,7 +111,13 @@ LABELLED = {
     },
     "09-backpropagation": {
         "prf": {"alg-backprop": "algorithm"},
-        "exercises": ["ex-ch9-shapes", "ex-ch9-tanh", "ex-ch9-cost"],
+        "exercises": [
+            "ex-ch9-fd-cost",
+            "ex-ch9-board",
+            "ex-ch9-shapes",
+            "ex-ch9-tanh",
+            "ex-ch9-cost",
+        ],
         "formulas": [
             r"\bar W^{(2)} &= \bar{\mathbf y}\,\mathbf h^\top",
             r"\bar{\mathbf h} &= W^{(2)\top}\,\bar{\mathbf y}",
@@ -118,10 +131,10 @@ LABELLED = {
     },
     "10-training-on-digits": {
         "prf": {},
-        "exercises": ["ex-ch10-test", "ex-ch10-lr", "ex-ch10-mnist"],
+        "exercises": ["ex-ch10-brain", "ex-ch10-test", "ex-ch10-lr", "ex-ch10-mnist"],
         "formulas": [r"\operatorname{softmax}(\mathbf z)"],
         "figures": 3,
-        "cited": ["Lillicrap", "Pearlmutter", "Crick"],
+        "cited": ["Lillicrap", "Pearlmutter", "Crick", "Martens"],
     },
 }
 
@@ -185,9 +198,9 @@ def n_steps_fxy() -> int:
 
 
 def n_steps_mlp() -> int:
-    # chapter 9's stepper: one input, two hidden units, two outputs
+    # chapter 9's stepper: the board example, two inputs, two hidden units, one output
     L, _ = lecture_graphs.mlp_scalar_graph(
-        np.zeros(1), np.zeros(2), np.zeros((2, 1)), np.zeros(2), np.zeros((2, 2)), np.zeros(2)
+        np.zeros(2), np.zeros(1), np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), np.zeros(1)
     )
     return len(backward_visits(L))
 

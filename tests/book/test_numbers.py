@@ -76,12 +76,12 @@ def test_chain_rule_sums_at_the_fork() -> None:
     assert "fork" in last_fxy and "<b>sum</b>" in last_fxy and "= 2.41" in last_fxy
 
 
-def test_backprop_stepper_has_three_forks() -> None:
+def test_backprop_stepper_has_two_forks() -> None:
     _, _, state = page("09-backpropagation")
     mine = stepper_frames(frames(state), n_steps_mlp())
-    # every weight gets one message, h1, h2 and x1 are forks
+    # the board example: every weight gets one message, x1 and x2 are forks
     forks = [f for f in mine if "(a fork)" in f]
-    assert len(forks) == 3
+    assert len(forks) == 2
 
 
 def test_digits_accuracy_and_speed_up() -> None:

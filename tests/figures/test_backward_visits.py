@@ -92,6 +92,12 @@ def test_fork_at_t_in_the_lecture_example() -> None:
     assert text.endswith(f"= {expected:.4g}")
     assert "∂" in t.equation("html") and "\\frac" in t.equation("tex")
     assert visits[f].equation() == "bar(f) = 1"
+    uni = t.equation("unicode")
+    assert (
+        uni.startswith("t\u0305 = ")
+        and "x\u0305 · ∂x/∂t" in uni
+        and uni.endswith(f"= {expected:.4g}")
+    )
 
 
 def test_number_format() -> None:

@@ -4,9 +4,11 @@ from mlp.figures.graph_labels import (
     bar_html,
     bar_tex,
     bar_text,
+    bar_unicode,
     label_html,
     label_tex,
     label_unicode,
+    op_symbol,
 )
 
 
@@ -28,3 +30,8 @@ def test_bars() -> None:
     assert bar_text("y") == "bar(y)"
     assert bar_tex("z2") == "\\overline{z_{2}}"
     assert "overline" in bar_html("h1") and "<sub>1</sub>" in bar_html("h1")
+
+
+def test_unicode_bars_and_operations() -> None:
+    assert bar_unicode("z1") == "z\u0305₁"
+    assert op_symbol("*") == "×" and op_symbol("exp") == "exp"

@@ -279,8 +279,9 @@ def backward_stepper(
         if step == 0:
             return f"{prefix}: step 0, forward values only"
         v = steps[int(step) - 1]
-        equation = v.equation("text", digits)
-        return f"{prefix}: step {step} of {len(steps)}, visiting {v.label}; {equation}"
+        equation = v.equation("unicode", digits)
+        label = label_unicode(v.label)
+        return f"{prefix}: step {step} of {len(steps)}, visiting {label}; {equation}"
 
     return Frames(
         on_figure(draw, figsize=figsize or graph_figsize(output), dpi=dpi),

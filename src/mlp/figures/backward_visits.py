@@ -26,7 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlp.figures.graph_drawing import graph_layout
-from mlp.figures.graph_labels import bar_html, bar_tex, bar_text, label_html, label_tex
+from mlp.figures.graph_labels import (
+    bar_html,
+    bar_tex,
+    bar_text,
+    bar_unicode,
+    label_html,
+    label_tex,
+    label_unicode,
+)
 from mlp.graph import Node, Step, node_labels, topological_order, trace_backward
 
 __all__ = ["NodeVisit", "backward_visits", "number_format"]
@@ -88,13 +96,17 @@ class NodeVisit:
         """The chain-rule sum that gives this node's error signal.
 
         ``bar(t) = bar(x) * dx/dt + bar(y) * dy/dt = (a) * (b) + (c) * (d) = e`` in ``"text"``;
-        ``"html"`` writes the bars as overlines and ``"tex"`` as ``\\overline``.
+        ``"html"`` writes the bars as overlines, ``"tex"`` as ``\\overline``, and
+        ``"unicode"`` as plain Unicode for captions and printed text
+        (``t̄ = x̄ · ∂x/∂t + ȳ · ∂y/∂t = ...``).
         """
-        if fmt not in {"text", "html", "tex"}:
-            raise ValueError(f"fmt must be 'text', 'html' or 'tex', got {fmt!r}")
+        if fmt not in {"text", "html", "tex", "unicode"}:
+            raise ValueError(f"fmt must be 'text', 'html', 'tex' or 'unicode', got {fmt!r}")
         me, num = self.label, number_format(digits)
         bar, dot, deriv = {
             "text": (bar_text, " * ", lambda c: f"d{c}/d{me}"),
+            "unicode": (bar_unicode, " · ",
+                        lambda c: f"∂{label_unicode(c)}/∂{label_unicode(me)}"),
             "html": (bar_html, " · ", lambda c: f"∂{label_html(c)}/∂{label_html(me)}"),
             "tex": (bar_tex, r" \cdot ", lambda c: rf"\frac{{\partial {label_tex(c)}}}"
                     rf"{{\partial {label_tex(me)}}}"),

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from mlp.figures.graph_labels import label_unicode, op_symbol
 from mlp.graph import Node, node_labels, topological_order
 
 __all__ = ["draw_edges", "draw_graph", "draw_node", "fit_axes", "graph_figsize", "graph_layout"]
@@ -104,11 +105,11 @@ def draw_edges(ax: Any, output: Node, pos: Positions, half_width: float, arrows:
         if id(p) in pos
     ]
     if not arrows:
-        ax.add_collection(LineCollection(segments, colors="0.75", linewidths=0.8, zorder=0))
+        ax.add_collection(LineCollection(segments, colors="0.35", linewidths=1.3, zorder=0))
         return
     for start, end in segments:
         ax.annotate(
-            "", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": "0.4", "lw": 1.2}
+            "", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": "0.25", "lw": 1.4}
         )
 
 
@@ -159,6 +160,15 @@ def _highlighted(highlight: Node | str | Iterable[Node | str] | None) -> tuple[s
     return {id(h) for h in items if isinstance(h, Node)}, {h for h in items if isinstance(h, str)}
 
 
+_OVERLINE = "\u0305"
+
+
+def _node_text(n: Node, label: str, show_bar: bool) -> str:
+    """A node box's text: its name and value, then its error signal (``z̄ = -0.0125``)."""
+    head = f"{n.value:.4g}" if n.op == "const" else f"{label_unicode(label)}\n{n.value:.4g}"
+    return head + (f"\n{label_unicode(label, bar=True)} = {n.bar:.3g}" if show_bar else "")
+
+
 def draw_graph(
     output: Node,
     ax: Any = None,
@@ -199,21 +209,28 @@ def draw_graph(
         _, ax = plt.subplots(figsize=graph_figsize(output, constants=show_constants))
     hl_ids, hl_names = _highlighted(highlight)
     shown = [n for n in topological_order(output) if id(n) in pos]
-    draw_edges(ax, output, pos, 0.28, arrows=True)
-    # font size so the longest label fits its box (box width = 0.54 of a column)
+    draw_edges(ax, output, pos, 0.37, arrows=True)
+    texts = {id(n): _node_text(n, labels[id(n)], show_bar) for n in shown}
+    # font size so the longest line fits its box (box width = 0.72 of a column)
     width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
-    box_pt = 0.54 * width_pt / (max(p[0] for p in pos.values()) + 1)
-    longest = max([len(labels[id(n)]) for n in shown] + [10 if show_bar else 6])
+    box_pt = 0.72 * width_pt / (max(p[0] for p in pos.values()) + 1)
+    visible = [line.replace(_OVERLINE, "") for t in texts.values() for line in t.split("\n")]
+    longest = max([len(line) for line in visible] + [6])
     fontsize = float(min(9.0, max(5.0, box_pt / (0.62 * longest))))
     for n in shown:
-        lab, (x, y) = labels[id(n)], pos[id(n)]
+        lab, (x, y), text = labels[id(n)], pos[id(n)], texts[id(n)]
         is_hl = id(n) in hl_ids or lab in hl_names
-        text = f"{lab}\n{n.value:.4g}" + (f"\nbar {n.bar:.3g}" if show_bar else "")
         face = "#ffd166" if is_hl else ("#d9ecff" if not n.parents else "#eeeeee")
-        draw_node(ax, (x, y), text, (0.27, 0.3), face=face, highlight=is_hl, fontsize=fontsize)
+        draw_node(ax, (x, y), text, (0.36, 0.3), face=face, highlight=is_hl, fontsize=fontsize)
         if n.op and n.op != "const":
             ax.text(
-                x, y + 0.36, n.op, ha="center", va="bottom", fontsize=fontsize - 1, color="0.35"
+                x,
+                y + 0.36,
+                op_symbol(n.op),
+                ha="center",
+                va="bottom",
+                fontsize=fontsize,
+                color="0.2",
             )
     fit_axes(
         ax, pos, (0.5, 0.65), xlabel="depth in the graph (inputs left, output right)",

@@ -14,6 +14,8 @@ Examples
 'w⁽¹⁾₁₂'
 >>> bar_text("y")
 'bar(y)'
+>>> op_symbol("*"), op_symbol("sigmoid")
+('×', 'σ')
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["bar_html", "bar_tex", "bar_text", "label_html", "label_tex", "label_unicode"]
+__all__ = [
+    "bar_html",
+    "bar_tex",
+    "bar_text",
+    "bar_unicode",
+    "label_html",
+    "label_tex",
+    "label_unicode",
+    "op_symbol",
+]
 
 _LAYERED = re.compile(r"^([A-Za-z]+)(\d)_(\d+)$")  # w1_12: weight of layer 1, row 1, column 2
 _INDEXED = re.compile(r"^([A-Za-z]+)(\d+)$")  # z2
@@ -29,6 +40,8 @@ _TEX_SAFE = re.compile(r"^[A-Za-z0-9()+\-*/.,^ ]+$")
 _SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _OVERLINE = "\u0305"  # combining overline
+# how an operation is written above its node: "*" in a small font reads as the letter x
+_OPS = {"*": "×", "-": "−", "/": "÷", "sigmoid": "σ", "square": "(·)²", "neg": "−(·)"}
 
 
 def _parts(label: str) -> tuple[str, str | None, str | None]:
@@ -81,6 +94,17 @@ def label_unicode(label: str, bar: bool = False) -> str:
     if bar:
         base = "".join(ch + _OVERLINE for ch in base)
     return base + rest
+
+
+def op_symbol(op: str) -> str:
+    """How the operation ``op`` of a node is written in a figure: ``"*"`` becomes ``"×"``
+    (an asterisk in a small font reads as the letter x), ``"sigmoid"`` becomes ``"σ"``."""
+    return _OPS.get(op, op)
+
+
+def bar_unicode(label: str) -> str:
+    """The error signal of ``label`` as plain Unicode: ``"z1"`` becomes ``z̄₁``."""
+    return label_unicode(label, bar=True)
 
 
 def bar_text(label: str) -> str:
