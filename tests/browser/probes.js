@@ -20,6 +20,10 @@
   shownFrame: (root) => {
     const img = root.querySelector('.mlp-frame img');
     const txt = root.querySelector('.mlp-frame .mlp-frame-text');
+    if (!img && !txt) {  // a frame that is HTML only (a quiz's feedback, an SVG drawing)
+      const shown = [...root.querySelectorAll('.mlp-frame')].find(f => f.offsetParent !== null);
+      return shown ? shown.innerHTML : '';
+    }
     return (img ? img.getAttribute('src') : '') + '|' + (txt ? txt.innerHTML : '');
   },
 
