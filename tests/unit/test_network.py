@@ -122,7 +122,8 @@ def test_describe_and_to_code_round_trip():
 def test_input_errors():
     net = MLP([4, 3, 2], "relu")
     with pytest.raises(
-        ValueError, match=r"X has shape \(2, 5\) but the network expects \(4,\) or \(B, 4\)"
+        ValueError,
+        match=r"X has shape \(2, 5\) but the network \(W1 has shape \(3, 4\)\) expects \(4,\) or",
     ):
         net.forward(np.ones((2, 5)))
     with pytest.raises(ValueError, match="X contains NaN"):
