@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from mlp.graph import Node, cos, exp, sigmoid, square
+from mlp._checks import one_of
+from mlp.activations import log_softmax
+from mlp.graph import Node, cos, exp, relu, sigmoid, square, tanh
 
 __all__ = [
     "lecture_fxy_graph",
@@ -113,11 +115,8 @@ def mlp_scalar_graph(
         Nodes by name: ``x1 .. xN``, ``w1_ij``, ``b1_i``, ``z_i``, ``h_i``, ``w2_ki``,
         ``b2_k``, ``y_k`` (indices from 1, as in the lecture) and ``L``.
     """
-    from mlp.graph import relu, tanh
-
     acts = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
-    if activation not in acts:
-        raise ValueError(f"activation must be one of {sorted(acts)}, got {activation!r}")
+    one_of(activation, acts, "activation")
     x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
     W1_a, b1_a = np.asarray(W1, dtype=float), np.asarray(b1, dtype=float)
     W2_a, b2_a = np.asarray(W2, dtype=float), np.asarray(b2, dtype=float)
@@ -140,25 +139,10 @@ def mlp_scalar_graph(
     nodes: dict[str, Node] = {}
     xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
     nodes.update({n.name: n for n in xs})
-    hs = []
-    for i in range(H):
-        ws = [Node(float(W1_a[i, j]), name=f"w1_{i + 1}{j + 1}") for j in range(N)]
-        b = Node(float(b1_a[i]), name=f"b1_{i + 1}")
-        nodes.update({n.name: n for n in ws})
-        nodes[b.name] = b
-        z = _affine(ws, xs, b, f"z{i + 1}")
-        h = acts[activation](z).named(f"h{i + 1}")
-        nodes[z.name], nodes[h.name] = z, h
-        hs.append(h)
-    ys = []
-    for k in range(K):
-        ws = [Node(float(W2_a[k, i]), name=f"w2_{k + 1}{i + 1}") for i in range(H)]
-        b = Node(float(b2_a[k]), name=f"b2_{k + 1}")
-        nodes.update({n.name: n for n in ws})
-        nodes[b.name] = b
-        y = _affine(ws, hs, b, f"y{k + 1}")
-        nodes[y.name] = y
-        ys.append(y)
+    zs = _affine_layer(W1_a, b1_a, xs, ("w1_", "b1_", "z"), nodes)
+    hs = [acts[activation](z).named(f"h{i + 1}") for i, z in enumerate(zs)]
+    nodes.update({h.name: h for h in hs})
+    ys = _affine_layer(W2_a, b2_a, hs, ("w2_", "b2_", "y"), nodes)
     # L = 1/2 sum_k (y_k - t_k)^2;  dL/dy_k = y_k - t_k
     diffs = [y.value - float(tk) for y, tk in zip(ys, t_a, strict=True)]
     L = Node(
@@ -180,6 +164,25 @@ def _affine(ws: list[Node], xs: list[Node], b: Node, name: str) -> Node:
     local = (*(x.value for x in xs), *(w.value for w in ws), 1.0)
     rules = (*(x.name for x in xs), *(w.name for w in ws), "1")
     return Node(value, parents, "Σ", name=name, local=local, rules=rules)
+
+
+def _affine_layer(
+    W: np.ndarray, b: np.ndarray, inputs: list[Node], names: tuple[str, str, str], nodes: dict
+) -> list[Node]:
+    """One node per output ``k``: ``sum_j W[k, j] inputs[j] + b[k]``, every weight a node.
+
+    ``names = (w, b, out)`` are the name prefixes, e.g. ``("w1_", "b1_", "z")`` gives
+    ``w1_11, b1_1, z1``; every node made is added to ``nodes`` by name.
+    """
+    wname, bname, outname = names
+    outs = []
+    for k in range(W.shape[0]):
+        ws = [Node(float(W[k, j]), name=f"{wname}{k + 1}{j + 1}") for j in range(W.shape[1])]
+        bk = Node(float(b[k]), name=f"{bname}{k + 1}")
+        out = _affine(ws, inputs, bk, f"{outname}{k + 1}")
+        nodes.update({n.name: n for n in (*ws, bk, out)})
+        outs.append(out)
+    return outs
 
 
 def multiclass_logistic_graph(
@@ -227,18 +230,9 @@ def multiclass_logistic_graph(
     nodes: dict[str, Node] = {}
     xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
     nodes.update({n.name: n for n in xs})
-    zs = []
-    for k in range(K):
-        ws = [Node(float(W_a[k, j]), name=f"w{k + 1}{j + 1}") for j in range(N)]
-        bk = Node(float(b_a[k]), name=f"b{k + 1}")
-        nodes.update({n.name: n for n in ws})
-        nodes[bk.name] = bk
-        z = _affine(ws, xs, bk, f"z{k + 1}")
-        nodes[z.name] = z
-        zs.append(z)
-    zv = np.array([z.value for z in zs])
-    e = np.exp(zv - zv.max())
-    y = e / e.sum()
+    zs = _affine_layer(W_a, b_a, xs, ("w", "b", "z"), nodes)
+    logy = log_softmax(np.array([z.value for z in zs]))
+    y = np.exp(logy)
     ys = []
     for k in range(K):
         # y_k = softmax(z)_k;  dy_k/dz_j = y_k (1[k = j] - y_j)
@@ -251,7 +245,7 @@ def multiclass_logistic_graph(
         ys.append(yk)
     # L = -sum_k t_k log y_k;  dL/dy_k = -t_k / y_k
     L = Node(
-        float(-np.sum(t_a * np.log(y))),
+        float(-np.sum(t_a * logy)),
         tuple(ys),
         "-Σ t log y",
         name="L",
