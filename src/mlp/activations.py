@@ -90,84 +90,71 @@ def log_softmax(z: Array) -> Array:
 
 # ---- each activation: forward f(z) and derivative f'(z) from (z, h), side by side --------
 
+# fmt: off
 FORMULAS: dict[str, tuple[Callable[[Array], Array], Callable[[Array, Array], Array]]] = {
-    # name:     (h = f(z),                             f'(z) given z and h)
-    "step": (lambda z: (z > 0).astype(z.dtype), lambda z, h: np.zeros_like(z)),
-    "sigmoid": (stable_sigmoid, lambda z, h: h * (1.0 - h)),
-    "tanh": (np.tanh, lambda z, h: 1.0 - h * h),
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z, h: (z > 0).astype(z.dtype)),
-    "identity": (lambda z: z, lambda z, h: np.ones_like(z)),
+    # name      h = f(z)                             f'(z), given z and h = f(z)
+    "step":     (lambda z: (z > 0).astype(z.dtype),  lambda z, h: np.zeros_like(z)),
+    "sigmoid":  (stable_sigmoid,                     lambda z, h: h * (1.0 - h)),
+    "tanh":     (np.tanh,                            lambda z, h: 1.0 - h * h),
+    "relu":     (lambda z: np.maximum(z, 0.0),       lambda z, h: (z > 0).astype(z.dtype)),
+    "identity": (lambda z: z,                        lambda z, h: np.ones_like(z)),
 }
+# fmt: on
 """Each activation's name mapped to ``(f, f_prime_from)``: float arrays in, no checks.
 
 ``f(z)`` is the activation and ``f_prime_from(z, h)`` its derivative at ``z``, given
 ``h = f(z)`` too. The layers of :mod:`mlp.layers` use these after validating once."""
 
 
-def _apply(name: str, z: object, derivative: bool = False) -> Array:
-    """Check ``z``, then return ``f(z)`` (or ``f'(z)``) by the formula of :data:`FORMULAS`."""
-    z = as_float_array(z, "z")
-    f, f_prime_from = FORMULAS[name]
-    h = f(z)
-    if derivative:
-        return f_prime_from(z, h)
-    return h.copy() if h is z else h  # a new array, never the caller's
+def _checked(name: str, derivative: bool, doc: str) -> Callable[[object], Array]:
+    """The public, checked form of ``f`` (or ``f'``) for one entry of :data:`FORMULAS`.
+
+    It validates ``z`` (numeric and finite, see :func:`mlp._checks.as_float_array`), then
+    applies the formula; the result is always a new array, never the caller's.
+    """
+
+    def checked(z: object) -> Array:
+        z = as_float_array(z, "z")
+        f, f_prime_from = FORMULAS[name]
+        h = f(z)
+        if derivative:
+            return f_prime_from(z, h)
+        return h.copy() if h is z else h
+
+    checked.__name__ = checked.__qualname__ = f"{name}_prime" if derivative else name
+    checked.__doc__ = doc
+    return checked
 
 
-def step(z: Array) -> Array:
-    """Hard threshold ``I[z > 0]``: 1 where ``z > 0``, else 0."""
-    return _apply("step", z)
-
-
-def step_prime(z: Array) -> Array:
-    """Derivative of :func:`step`: 0 everywhere it exists (so gradient descent cannot train it)."""
-    return _apply("step", z, derivative=True)
-
-
-def sigmoid(z: Array) -> Array:
+# the public activations and derivatives: z is checked, then the formula is applied
+step = _checked("step", False, "Hard threshold ``I[z > 0]``: 1 where ``z > 0``, else 0.")
+step_prime = _checked(
+    "step",
+    True,
+    "Derivative of :func:`step`: 0 wherever it exists (gradient descent cannot train it).",
+)
+sigmoid = _checked(
+    "sigmoid",
+    False,
     """Logistic function ``1 / (1 + exp(-z))``, stable for large ``|z|`` (:func:`stable_sigmoid`).
 
     Examples
     --------
     >>> sigmoid([0.0, -1000.0])
     array([0.5, 0. ])
-    """
-    return _apply("sigmoid", z)
-
-
-def sigmoid_prime(z: Array) -> Array:
-    """Derivative of :func:`sigmoid`: ``sigma(z) * (1 - sigma(z))``."""
-    return _apply("sigmoid", z, derivative=True)
-
-
-def tanh(z: Array) -> Array:
-    """Hyperbolic tangent, ``2 sigma(2z) - 1``."""
-    return _apply("tanh", z)
-
-
-def tanh_prime(z: Array) -> Array:
-    """Derivative of :func:`tanh`: ``1 - tanh(z)^2``."""
-    return _apply("tanh", z, derivative=True)
-
-
-def relu(z: Array) -> Array:
-    """Rectified linear unit ``max(0, z)``."""
-    return _apply("relu", z)
-
-
-def relu_prime(z: Array) -> Array:
-    """Derivative of :func:`relu`: 1 where ``z > 0``, else 0 (we take 0 at the kink)."""
-    return _apply("relu", z, derivative=True)
-
-
-def identity(z: Array) -> Array:
-    """The identity, for linear layers (``f(z) = z``); returns a copy."""
-    return _apply("identity", z)
-
-
-def identity_prime(z: Array) -> Array:
-    """Derivative of :func:`identity`: 1 everywhere."""
-    return _apply("identity", z, derivative=True)
+    """,
+)
+sigmoid_prime = _checked(
+    "sigmoid", True, "Derivative of :func:`sigmoid`: ``sigma(z) (1 - sigma(z))``."
+)
+tanh = _checked("tanh", False, "Hyperbolic tangent, ``2 sigma(2z) - 1``.")
+tanh_prime = _checked("tanh", True, "Derivative of :func:`tanh`: ``1 - tanh(z)^2``.")
+relu = _checked("relu", False, "Rectified linear unit ``max(0, z)``.")
+relu_prime = _checked(
+    "relu", True, "Derivative of :func:`relu`: 1 where ``z > 0``, else 0 (0 at the kink)."
+)
+identity = _checked("identity", False, "The identity ``f(z) = z``, for linear layers (a copy).")
+identity_prime = _checked("identity", True, "Derivative of :func:`identity`: 1 everywhere.")
 
 
 def softmax(z: Array) -> Array:

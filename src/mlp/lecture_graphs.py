@@ -117,28 +117,9 @@ def mlp_scalar_graph(
     """
     acts = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
     one_of(activation, acts, "activation")
-    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    W1_a, b1_a = np.asarray(W1, dtype=float), np.asarray(b1, dtype=float)
-    W2_a, b2_a = np.asarray(W2, dtype=float), np.asarray(b2, dtype=float)
-    if x_a.ndim != 1 or t_a.ndim != 1:
-        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
-    N, K = x_a.shape[0], t_a.shape[0]
-    if W1_a.ndim != 2 or W1_a.shape[1] != N:
-        raise ValueError(f"W1 has shape {W1_a.shape} but x has {N} entries: need (H, {N})")
-    H = W1_a.shape[0]
-    if b1_a.shape != (H,):
-        raise ValueError(f"b1 has shape {b1_a.shape} but W1 has shape {W1_a.shape}: need ({H},)")
-    if W2_a.shape != (K, H):
-        raise ValueError(f"W2 has shape {W2_a.shape}: need ({K}, {H}) for {K} targets")
-    if b2_a.shape != (K,):
-        raise ValueError(f"b2 has shape {b2_a.shape}: need ({K},)")
-    if max(N, H, K) > 9:
-        raise ValueError(
-            "mlp_scalar_graph is for small teaching examples (at most 9 units a layer)"
-        )
-    nodes: dict[str, Node] = {}
-    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
-    nodes.update({n.name: n for n in xs})
+    x_a, t_a, layers = _check_shapes(x, t, [("W1", W1, "b1", b1), ("W2", W2, "b2", b2)])
+    (W1_a, b1_a), (W2_a, b2_a) = layers
+    nodes, xs = _input_nodes(x_a)
     zs = _affine_layer(W1_a, b1_a, xs, ("w1_", "b1_", "z"), nodes)
     hs = [acts[activation](z).named(f"h{i + 1}") for i, z in enumerate(zs)]
     nodes.update({h.name: h for h in hs})
@@ -155,6 +136,41 @@ def mlp_scalar_graph(
     )
     nodes["L"] = L
     return L, nodes
+
+
+def _check_shapes(
+    x: Sequence[float], t: Sequence[float], layers: list[tuple[str, Any, str, Any]]
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """``x``, ``t`` and each layer's ``(W, b)`` as float arrays, their shapes checked.
+
+    ``layers`` lists ``(W name, W, b name, b)``; each ``W`` must take the previous layer's
+    outputs (``x`` for the first), and the last must have one output per entry of ``t``.
+    The graphs are drawn node by node, so at most 9 units a layer are allowed.
+    """
+    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    if x_a.ndim != 1 or t_a.ndim != 1:
+        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
+    n_prev, out = x_a.shape[0], []
+    for k, (wname, W, bname, b) in enumerate(layers):
+        W_a, b_a = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+        last = k == len(layers) - 1
+        n = t_a.shape[0] if last else (W_a.shape[0] if W_a.ndim == 2 else 0)
+        if W_a.shape != (n, n_prev):
+            need = f"({n}, {n_prev})" if last else f"(H, {n_prev})"
+            raise ValueError(f"{wname} has shape {W_a.shape}: need {need}")
+        if b_a.shape != (n,):
+            raise ValueError(f"{bname} has shape {b_a.shape} but {wname} has {n} rows: need ({n},)")
+        out.append((W_a, b_a))
+        n_prev = n
+    if max(x_a.shape[0], *(W_a.shape[0] for W_a, _ in out)) > 9:
+        raise ValueError("these graphs are for small teaching examples (at most 9 units a layer)")
+    return x_a, t_a, out
+
+
+def _input_nodes(x: np.ndarray) -> tuple[dict[str, Node], list[Node]]:
+    """The input nodes ``x1, x2, ...`` and a dict of named nodes holding them."""
+    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x)]
+    return {n.name: n for n in xs}, xs
 
 
 def _affine(ws: list[Node], xs: list[Node], b: Node, name: str) -> Node:
@@ -212,28 +228,14 @@ def multiclass_logistic_graph(
         Nodes by name: ``x1 ..``, ``w11 ..`` (``w_kj`` as ``"w" + k + j``), ``b1 ..``,
         ``z1 ..``, ``y1 ..`` and ``L``.
     """
-    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    W_a, b_a = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
-    if x_a.ndim != 1 or t_a.ndim != 1:
-        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
-    N, K = x_a.shape[0], t_a.shape[0]
-    if W_a.shape != (K, N):
-        raise ValueError(f"W has shape {W_a.shape}: need ({K}, {N}) for {K} classes, {N} inputs")
-    if b_a.shape != (K,):
-        raise ValueError(f"b has shape {b_a.shape}: need ({K},)")
+    x_a, t_a, [(W_a, b_a)] = _check_shapes(x, t, [("W", W, "b", b)])
     if np.any(t_a < 0) or not np.isclose(t_a.sum(), 1.0):
         raise ValueError(f"t must be probabilities summing to 1, got {t_a.tolist()}")
-    if max(N, K) > 9:
-        raise ValueError(
-            "multiclass_logistic_graph is for small examples (at most 9 inputs/classes)"
-        )
-    nodes: dict[str, Node] = {}
-    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
-    nodes.update({n.name: n for n in xs})
+    nodes, xs = _input_nodes(x_a)
     zs = _affine_layer(W_a, b_a, xs, ("w", "b", "z"), nodes)
     logy = log_softmax(np.array([z.value for z in zs]))
     y = np.exp(logy)
-    ys = []
+    K, ys = len(zs), []
     for k in range(K):
         # y_k = softmax(z)_k;  dy_k/dz_j = y_k (1[k = j] - y_j)
         local = tuple(float(y[k] * ((k == j) - y[j])) for j in range(K))

@@ -12,28 +12,10 @@ This module approximates a function ``f`` on an interval (or the unit square) by
 of bumps (towers) and measures the error. Every builder returns an ordinary
 :class:`mlp.network.MLP`.
 
-Conventions
------------
------------
-Unit types
-    ``"step"`` (hard threshold ``I[z > 0]``), ``"sigmoid"`` and ``"relu"``; the output layer
-    of a bump network is linear (``"identity"``), as in the lecture.
-Steepness ``k`` and step position ``s``
-    A threshold or sigmoid unit that steps up at ``x = s`` has weight ``w = k`` and bias
-    ``b = -k s``, so ``s = -b / w``. Scaling ``w`` and ``b`` together moves nothing but makes
-    the sigmoid ``sigma(k (x - s))`` steeper; its slope at ``s`` is ``k / 4``. A step unit
-    computes the same function for every ``k > 0``.
-    A ReLU step is the difference of two ReLUs,
-    ``relu(k (x - s) + 1/2) - relu(k (x - s) - 1/2)``: a ramp from 0 to 1 of width ``1 / k``
-    centred at ``s`` (slope ``k``). A ReLU bump therefore uses four units (a trapezoid).
-Bumps
-    A bump of height ``h`` on ``[l, r]`` is ``h * (step at l - step at r)``: two hidden
-    units (four for ReLU) whose output weights are ``+h`` and ``-h``.
-Towers (two inputs)
-    :func:`towers_network` adds a second hidden layer: a wall along ``x_1`` plus a wall along
-    ``x_2`` is 2 on their crossing, 1 on the arms and 0 elsewhere, and a second-layer step at
-    1.5 keeps the crossing (two hidden layers, activations ``[unit, unit, "identity"]``).
-
+Conventions (stated in full in :mod:`mlp.bump_networks`): a unit that steps up at
+``x = s`` with steepness ``k`` has weight ``w = k`` and bias ``b = -k s``; a ReLU step is a
+ramp of width ``1 / k`` made of two ReLUs; a bump of height ``h`` on ``[l, r]`` is
+``h * (step at l - step at r)``; inputs are ``(B, 1)`` (``(B, 2)`` for towers).
 See :mod:`mlp.boolean_networks` for the order of Boolean truth tables.
 """
 

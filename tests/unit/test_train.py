@@ -147,3 +147,27 @@ def test_target_forms_give_the_same_training():
     ha = sgd(a, X, t, loss="squared_error", epochs=3)
     hb = sgd(b, X, mlp.one_hot(t, 3), loss="squared_error", epochs=3)
     assert ha == hb and 0 <= ha.accuracy[-1] <= 1
+
+
+def test_sgd_steps_are_train_steps():
+    X, t = mlp.make_blobs(12, 0.5, seed=0)
+    a, b = MLP([2, 4, 2], "tanh", seed=0), MLP([2, 4, 2], "tanh", seed=0)
+    h = sgd(a, X, t, lr=0.3, epochs=1, batch_size=5, seed=7, l2=0.01)
+    order = np.random.default_rng(7).permutation(12)
+    losses = [
+        train_step(b, X[idx], t[idx], lr=0.3, l2=0.01) * len(idx)
+        for idx in (order[:5], order[5:10], order[10:])
+    ]
+    assert h.loss[0] == pytest.approx(sum(losses) / 12, rel=1e-15)
+    for (Wa, ba), (Wb, bb) in zip(a.params(), b.params(), strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+        np.testing.assert_array_equal(ba, bb)
+
+
+def test_train_step_leaves_the_gradients_of_the_step():
+    X, t = mlp.make_blobs(10, 0.5, seed=0)
+    net = MLP([2, 3, 2], "relu", seed=0)
+    W_before = net.params()[0][0].copy()
+    train_step(net, X, t, lr=0.5, l2=0.1)
+    W_bar = net.grads()[0][0]  # includes the weight decay l2 W
+    np.testing.assert_allclose(net.params()[0][0], W_before - 0.5 * W_bar)
