@@ -34,7 +34,9 @@ def as_float_array(x: object, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be real, got dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()  # one cheap pass: a NaN or an infinity anywhere makes it non-finite
+    if not np.isfinite(total) and not np.all(np.isfinite(arr)):  # (or a huge finite sum)
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad)
         raise ValueError(f"{name} contains NaN or infinity (first at index {where})")
