@@ -149,7 +149,9 @@ class Linear:
         self.x = x
         return x @ self.W.T + self.b
 
-    def backward(self, z_bar: object, *, check: bool = True, need_x_bar: bool = True) -> Array:
+    def backward(
+        self, z_bar: object, *, check: bool = True, need_x_bar: bool = True
+    ) -> Array | None:
         """Given ``z_bar = dL/dz``, set ``W_bar``, ``b_bar`` and return ``x_bar``.
 
         ``z_bar`` must have the shape of the last forward output: ``(M,)`` or ``(B, M)``.
