@@ -96,28 +96,33 @@ def _prepare_targets(
     return (lab, lab) if loss == "cross_entropy" else (T_f, lab)
 
 
+_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+"""numpy's floating-point warnings silenced while training (a NaN loss raises instead)."""
+
+
 def _step(
     net: MLP, Xb: Array, Tb: Array, loss: str, lr: float, l2: float, where: str = ""
 ) -> tuple[float, Array]:
     """One gradient-descent step on a validated minibatch; returns (loss before, output y).
 
     ``W_bar`` includes the weight decay ``l2 W``, so ``net.grads()`` shows the step taken.
+    Callers run it under ``np.errstate(**_QUIET)``: a diverging loss is reported by the
+    ``FloatingPointError`` below, not by numpy's overflow warnings.
     """
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        y = net.forward(Xb, check=False)
-        value, y_bar = LOSS_AND_GRAD[loss](y, Tb)
-        if l2:  # the penalty l2/2 sum_l ||W^(l)||^2 has gradient l2 W^(l)
-            value += 0.5 * l2 * sum(float(np.sum(lin.W * lin.W)) for lin in net.linears)
-        if not np.isfinite(value):
-            raise FloatingPointError(
-                f"loss became NaN or infinite{where}; try a smaller learning rate (lr={lr})"
-            )
-        net.backward(y_bar, check=False, need_x_bar=False)
-        for lin in net.linears:  # W <- W - lr (W_bar + l2 W);  b <- b - lr b_bar  (in place)
-            if l2:
-                lin.W_bar += l2 * lin.W
-            lin.W -= lr * lin.W_bar
-            lin.b -= lr * lin.b_bar
+    y = net.forward(Xb, check=False)
+    value, y_bar = LOSS_AND_GRAD[loss](y, Tb)
+    if l2:  # the penalty l2/2 sum_l ||W^(l)||^2 has gradient l2 W^(l)
+        value += 0.5 * l2 * sum(float(np.sum(lin.W * lin.W)) for lin in net.linears)
+    if not np.isfinite(value):
+        raise FloatingPointError(
+            f"loss became NaN or infinite{where}; try a smaller learning rate (lr={lr})"
+        )
+    net.backward(y_bar, check=False, need_x_bar=False)
+    for lin in net.linears:  # W <- W - lr (W_bar + l2 W);  b <- b - lr b_bar  (in place)
+        if l2:
+            lin.W_bar += l2 * lin.W
+        lin.W -= lr * lin.W_bar
+        lin.b -= lr * lin.b_bar
     return value, y
 
 
@@ -149,7 +154,8 @@ def train_step(
     lr, l2 = finite_number(lr, "lr"), finite_number(l2, "l2", positive=False)
     X2, _ = net.as_batch(Xb, "Xb")
     Tt, _ = _prepare_targets(net, Tb, loss, "Tb", X2.shape[0])
-    return _step(net, X2, Tt, loss, lr, l2)[0]
+    with np.errstate(**_QUIET):
+        return _step(net, X2, Tt, loss, lr, l2)[0]
 
 
 def evaluate(net: MLP, X: object, T: object, loss: str = "cross_entropy") -> tuple[float, float]:
@@ -162,7 +168,7 @@ def evaluate(net: MLP, X: object, T: object, loss: str = "cross_entropy") -> tup
 
 def _evaluate(net: MLP, X: Array, Tt: Array, lab: Array | None, loss: str) -> tuple[float, float]:
     total, correct, n = 0.0, 0, X.shape[0]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with np.errstate(**_QUIET):
         for s in range(0, n, 4096):  # in chunks, to keep the arrays small
             y = net.forward(X[s : s + 4096], check=False)
             total += LOSS_AND_GRAD[loss](y, Tt[s : s + 4096])[0] * y.shape[0]
@@ -244,13 +250,14 @@ def sgd(
     for e in range(1, epochs + 1):
         order = rng.permutation(n)
         total, correct = 0.0, 0
-        for k, start in enumerate(range(0, n, batch_size), start=1):
-            idx = order[start : start + batch_size]
-            where = f" at epoch {e}, minibatch {k}"
-            value, y = _step(net, X2[idx], Tt[idx], loss, lr, l2, where)
-            total += value * idx.shape[0]
-            if lab is not None:  # measured on the minibatch before its update
-                correct += int(np.count_nonzero(predicted_labels(y) == lab[idx]))
+        with np.errstate(**_QUIET):
+            for k, start in enumerate(range(0, n, batch_size), start=1):
+                idx = order[start : start + batch_size]
+                where = f" at epoch {e}, minibatch {k}"
+                value, y = _step(net, X2[idx], Tt[idx], loss, lr, l2, where)
+                total += value * idx.shape[0]
+                if lab is not None:  # measured on the minibatch before its update
+                    correct += int(np.count_nonzero(predicted_labels(y) == lab[idx]))
         hist.epoch.append(e)
         hist.loss.append(total / n)
         hist.accuracy.append(correct / n if lab is not None else float("nan"))
