@@ -109,7 +109,7 @@ FORMULAS: dict[str, tuple[Callable[[Array], Array], Callable[[Array, Array], Arr
 def _checked(name: str, derivative: bool, doc: str) -> Callable[[object], Array]:
     """The public, checked form of ``f`` (or ``f'``) for one entry of :data:`FORMULAS`.
 
-    It validates ``z`` (numeric and finite, see :func:`mlp._checks.as_float_array`), then
+    It validates ``z`` (numeric and finite, see ``mlp._checks.as_float_array``), then
     applies the formula; the result is always a new array, never the caller's.
     """
 

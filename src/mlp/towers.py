@@ -4,7 +4,7 @@ A tower is the two-dimensional bump of the universality argument. A wall along `
 (a bump in ``x_1``, any ``x_2``) plus a wall along ``x_2`` is 2 on their crossing, 1 on the
 arms and 0 elsewhere, so a second-layer step at 1.5 keeps the crossing: two hidden layers,
 activations ``[unit, unit, "identity"]``. Inputs are ``(B, 2)``, one point per row. Unit
-types and steepness follow :mod:`mlp.bump_networks`.
+types and steepness follow ``mlp.bump_networks``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Minibatch stochastic gradient descent for an :class:`~mlp.network.MLP`.
 
-One step on a minibatch ``(X_b, T_b)`` (:func:`_step`, shared by :func:`train_step` and
+One step on a minibatch ``(X_b, T_b)`` (``_step``, shared by :func:`train_step` and
 :func:`sgd`): forward pass, loss and its error signal ``y_bar``, backward pass, then for
 every layer ``W <- W - lr * W_bar`` and ``b <- b - lr * b_bar``.
 
@@ -227,7 +227,7 @@ def sgd(
         Weight decay: adds ``l2/2 * sum_l ||W^(l)||^2`` to the loss (biases excluded).
     callback
         Called as ``callback(epoch, history)`` after every epoch, e.g. to show progress
-        (:func:`mlp.figures.progress.progress_bar` returns one that draws a bar).
+        (``mlp.figures.progress.progress_bar(epochs)`` returns one that draws a bar).
 
     Returns
     -------

@@ -3,20 +3,20 @@
 The universality argument of the lecture, as code. The pieces live in their own modules
 and are imported here, so ``mlp.universality`` offers every construction of the chapter:
 
-* :mod:`mlp.bump_networks`: steps and bumps from one hidden layer (:func:`bump_network`);
-* :mod:`mlp.towers`: towers on a grid, for two inputs (:func:`towers_network`);
-* :mod:`mlp.boolean_networks`: the XOR network, softened thresholds, and a network for any
+* ``mlp.bump_networks``: steps and bumps from one hidden layer (:func:`bump_network`);
+* ``mlp.towers``: towers on a grid, for two inputs (:func:`towers_network`);
+* ``mlp.boolean_networks``: the XOR network, softened thresholds, and a network for any
   Boolean function (:func:`boolean_function_network`).
 
 This module approximates a function ``f`` on an interval (or the unit square) by a sum
 of bumps (towers) and measures the error. Every builder returns an ordinary
 :class:`mlp.network.MLP`.
 
-Conventions (stated in full in :mod:`mlp.bump_networks`): a unit that steps up at
+Conventions (stated in full in ``mlp.bump_networks``): a unit that steps up at
 ``x = s`` with steepness ``k`` has weight ``w = k`` and bias ``b = -k s``; a ReLU step is a
 ramp of width ``1 / k`` made of two ReLUs; a bump of height ``h`` on ``[l, r]`` is
 ``h * (step at l - step at r)``; inputs are ``(B, 1)`` (``(B, 2)`` for towers).
-See :mod:`mlp.boolean_networks` for the order of Boolean truth tables.
+See ``mlp.boolean_networks`` for the order of Boolean truth tables.
 """
 
 from __future__ import annotations
