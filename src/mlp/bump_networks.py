@@ -6,7 +6,6 @@ printed (``net.describe()``), evaluated (``net.forward(X)``) and rebuilt from so
 
 Conventions
 -----------
------------
 Unit types
     ``"step"`` (hard threshold ``I[z > 0]``), ``"sigmoid"`` and ``"relu"``; the output layer
     of a bump network is linear (``"identity"``), as in the lecture.
