@@ -1,8 +1,14 @@
-"""Data sets for the lecture, all generated or shipped offline."""
+"""Data sets for the lecture, all generated or shipped offline.
+
+Every data set is returned as inputs ``X`` of shape ``(n, N)``, one example per row, and
+targets ``t`` of shape ``(n,)`` (int labels for classification).
+"""
 
 from __future__ import annotations
 
 import numpy as np
+
+from mlp._checks import finite_number, one_of, positive_int
 
 
 def xor_data() -> tuple[np.ndarray, np.ndarray]:
@@ -44,16 +50,15 @@ def pattern_translations(pattern: object, n: int = 16) -> np.ndarray:
     numpy.ndarray
         Shape ``(n, n)``: row ``k`` is the pattern shifted right by ``k`` pixels.
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    n = positive_int(n, "n")
     p = np.asarray(pattern, dtype=np.float64)
     if p.ndim != 1 or p.shape[0] == 0 or p.shape[0] > n:
         raise ValueError(f"pattern must be 1-D with 1 to {n} pixels, got shape {p.shape}")
     if not np.all(np.isfinite(p)):
         raise ValueError("pattern contains NaN or infinity")
-    full = np.zeros(int(n))
+    full = np.zeros(n)
     full[: p.shape[0]] = p
-    return np.stack([np.roll(full, k) for k in range(int(n))])
+    return np.stack([np.roll(full, k) for k in range(n)])
 
 
 def pattern_ab() -> tuple[np.ndarray, np.ndarray]:
@@ -81,13 +86,7 @@ def pattern_ab() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_toy(n: object, noise: object, n_classes: int = 2) -> tuple[int, float]:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < n_classes:
-        raise ValueError(f"n must be an integer >= {n_classes}, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, int | float | np.number):
-        raise TypeError(f"noise must be a number, got {noise!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return int(n), float(noise)
+    return positive_int(n, "n", minimum=n_classes), finite_number(noise, "noise", positive=False)
 
 
 def _split_counts(n: int, k: int) -> list[int]:
@@ -143,8 +142,7 @@ def make_blobs(
     ``noise`` is the standard deviation of each blob. Returns ``X`` ``(n, 2)`` and int labels
     ``(n,)`` in ``0 .. n_classes-1``.
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
+    n_classes = positive_int(n_classes, "n_classes", minimum=2)
     n, noise = _check_toy(n, noise, n_classes)
     rng = np.random.default_rng(seed)
     Xs, ts = [], []
@@ -344,9 +342,8 @@ def load_mnist(path_dir: object, kind: str = "train") -> tuple[np.ndarray, np.nd
     """
     from pathlib import Path
 
-    prefix = {"train": "train", "test": "t10k", "t10k": "t10k"}.get(kind)
-    if prefix is None:
-        raise ValueError(f"kind must be 'train' or 'test', got {kind!r}")
+    prefixes = {"train": "train", "test": "t10k", "t10k": "t10k"}
+    prefix = prefixes[one_of(kind, prefixes, "kind")]
     d = Path(path_dir)  # type: ignore[arg-type]
 
     def find(stem: str) -> Path:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mlp._checks import as_float_array
+from mlp._checks import as_float_array, finite_number, one_of
 from mlp.losses import LOSSES
 from mlp.network import MLP
 
@@ -72,8 +72,7 @@ def numerical_gradient(f: Callable[[Array], float], x: Array, h: float = 1e-5) -
             f"x must be a float numpy array (it is perturbed in place), got {type(x).__name__}"
             + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else "")
         )
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"h must be a finite number > 0, got {h!r}")
+    h = finite_number(h, "h")
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
     for _ in it:
@@ -166,15 +165,14 @@ def check_mlp_gradients(
     dict
         ``{"W1": err, "b1": err, "W2": ...}`` in the lecture's numbering.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of: {', '.join(sorted(LOSSES))}")
+    one_of(loss, LOSSES, "loss")
     if net.dtype != np.float64:
         raise ValueError(
             f"gradient checks need a float64 network, this one is {net.dtype.name}; "
             "use net.astype(np.float64)"
         )
     loss_fn, grad_fn = LOSSES[loss]
-    X2, _ = net._check_input(X)
+    X2, _ = net.as_batch(X)
     T_arr = np.asarray(T)
     if loss == "squared_error" and T_arr.ndim == 1 and net.n_out == 1:
         T_arr = T_arr[:, None]
@@ -183,7 +181,7 @@ def check_mlp_gradients(
     analytic = [(Wb.copy(), bb.copy()) for Wb, bb in net.grads()]
 
     def f(_: Array) -> float:
-        return loss_fn(net._forward(X2), T_arr)
+        return loss_fn(net.forward(X2, check=False), T_arr)
 
     out: dict[str, float] = {}
     for i, ((W, b), (Wb, bb)) in enumerate(zip(net.params(), analytic, strict=True), start=1):

@@ -23,6 +23,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
+from mlp.activations import stable_sigmoid
+
 __all__ = [
     "Node",
     "Step",
@@ -220,8 +224,7 @@ def cos(a: object) -> Node:
 def sigmoid(a: object) -> Node:
     """``v = sigma(a) = 1/(1+e^-a)``; ``dv/da = sigma(a)(1 - sigma(a))``."""
     a = _node(a)
-    z = a.value
-    s = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+    s = float(stable_sigmoid(np.float64(a.value)))  # the one sigmoid formula, on a scalar
     return Node(
         s, (a,), "sigmoid", local=(s * (1.0 - s),), rules=(f"σ({_lab(a)})(1-σ({_lab(a)}))",)
     )

@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from mlp.graph import Node, cos, exp, sigmoid, square
+from mlp._checks import one_of
+from mlp.activations import log_softmax
+from mlp.graph import Node, cos, exp, relu, sigmoid, square, tanh
 
 __all__ = [
     "lecture_fxy_graph",
@@ -113,52 +115,15 @@ def mlp_scalar_graph(
         Nodes by name: ``x1 .. xN``, ``w1_ij``, ``b1_i``, ``z_i``, ``h_i``, ``w2_ki``,
         ``b2_k``, ``y_k`` (indices from 1, as in the lecture) and ``L``.
     """
-    from mlp.graph import relu, tanh
-
     acts = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
-    if activation not in acts:
-        raise ValueError(f"activation must be one of {sorted(acts)}, got {activation!r}")
-    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    W1_a, b1_a = np.asarray(W1, dtype=float), np.asarray(b1, dtype=float)
-    W2_a, b2_a = np.asarray(W2, dtype=float), np.asarray(b2, dtype=float)
-    if x_a.ndim != 1 or t_a.ndim != 1:
-        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
-    N, K = x_a.shape[0], t_a.shape[0]
-    if W1_a.ndim != 2 or W1_a.shape[1] != N:
-        raise ValueError(f"W1 has shape {W1_a.shape} but x has {N} entries: need (H, {N})")
-    H = W1_a.shape[0]
-    if b1_a.shape != (H,):
-        raise ValueError(f"b1 has shape {b1_a.shape} but W1 has shape {W1_a.shape}: need ({H},)")
-    if W2_a.shape != (K, H):
-        raise ValueError(f"W2 has shape {W2_a.shape}: need ({K}, {H}) for {K} targets")
-    if b2_a.shape != (K,):
-        raise ValueError(f"b2 has shape {b2_a.shape}: need ({K},)")
-    if max(N, H, K) > 9:
-        raise ValueError(
-            "mlp_scalar_graph is for small teaching examples (at most 9 units a layer)"
-        )
-    nodes: dict[str, Node] = {}
-    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
-    nodes.update({n.name: n for n in xs})
-    hs = []
-    for i in range(H):
-        ws = [Node(float(W1_a[i, j]), name=f"w1_{i + 1}{j + 1}") for j in range(N)]
-        b = Node(float(b1_a[i]), name=f"b1_{i + 1}")
-        nodes.update({n.name: n for n in ws})
-        nodes[b.name] = b
-        z = _affine(ws, xs, b, f"z{i + 1}")
-        h = acts[activation](z).named(f"h{i + 1}")
-        nodes[z.name], nodes[h.name] = z, h
-        hs.append(h)
-    ys = []
-    for k in range(K):
-        ws = [Node(float(W2_a[k, i]), name=f"w2_{k + 1}{i + 1}") for i in range(H)]
-        b = Node(float(b2_a[k]), name=f"b2_{k + 1}")
-        nodes.update({n.name: n for n in ws})
-        nodes[b.name] = b
-        y = _affine(ws, hs, b, f"y{k + 1}")
-        nodes[y.name] = y
-        ys.append(y)
+    one_of(activation, acts, "activation")
+    x_a, t_a, layers = _check_shapes(x, t, [("W1", W1, "b1", b1), ("W2", W2, "b2", b2)])
+    (W1_a, b1_a), (W2_a, b2_a) = layers
+    nodes, xs = _input_nodes(x_a)
+    zs = _affine_layer(W1_a, b1_a, xs, ("w1_", "b1_", "z"), nodes)
+    hs = [acts[activation](z).named(f"h{i + 1}") for i, z in enumerate(zs)]
+    nodes.update({h.name: h for h in hs})
+    ys = _affine_layer(W2_a, b2_a, hs, ("w2_", "b2_", "y"), nodes)
     # L = 1/2 sum_k (y_k - t_k)^2;  dL/dy_k = y_k - t_k
     diffs = [y.value - float(tk) for y, tk in zip(ys, t_a, strict=True)]
     L = Node(
@@ -173,6 +138,41 @@ def mlp_scalar_graph(
     return L, nodes
 
 
+def _check_shapes(
+    x: Sequence[float], t: Sequence[float], layers: list[tuple[str, Any, str, Any]]
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """``x``, ``t`` and each layer's ``(W, b)`` as float arrays, their shapes checked.
+
+    ``layers`` lists ``(W name, W, b name, b)``; each ``W`` must take the previous layer's
+    outputs (``x`` for the first), and the last must have one output per entry of ``t``.
+    The graphs are drawn node by node, so at most 9 units a layer are allowed.
+    """
+    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    if x_a.ndim != 1 or t_a.ndim != 1:
+        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
+    n_prev, out = x_a.shape[0], []
+    for k, (wname, W, bname, b) in enumerate(layers):
+        W_a, b_a = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+        last = k == len(layers) - 1
+        n = t_a.shape[0] if last else (W_a.shape[0] if W_a.ndim == 2 else 0)
+        if W_a.shape != (n, n_prev):
+            need = f"({n}, {n_prev})" if last else f"(H, {n_prev})"
+            raise ValueError(f"{wname} has shape {W_a.shape}: need {need}")
+        if b_a.shape != (n,):
+            raise ValueError(f"{bname} has shape {b_a.shape} but {wname} has {n} rows: need ({n},)")
+        out.append((W_a, b_a))
+        n_prev = n
+    if max(x_a.shape[0], *(W_a.shape[0] for W_a, _ in out)) > 9:
+        raise ValueError("these graphs are for small teaching examples (at most 9 units a layer)")
+    return x_a, t_a, out
+
+
+def _input_nodes(x: np.ndarray) -> tuple[dict[str, Node], list[Node]]:
+    """The input nodes ``x1, x2, ...`` and a dict of named nodes holding them."""
+    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x)]
+    return {n.name: n for n in xs}, xs
+
+
 def _affine(ws: list[Node], xs: list[Node], b: Node, name: str) -> Node:
     # v = sum_j w_j x_j + b;  dv/dw_j = x_j,  dv/dx_j = w_j,  dv/db = 1
     value = sum(w.value * x.value for w, x in zip(ws, xs, strict=True)) + b.value
@@ -180,6 +180,25 @@ def _affine(ws: list[Node], xs: list[Node], b: Node, name: str) -> Node:
     local = (*(x.value for x in xs), *(w.value for w in ws), 1.0)
     rules = (*(x.name for x in xs), *(w.name for w in ws), "1")
     return Node(value, parents, "Σ", name=name, local=local, rules=rules)
+
+
+def _affine_layer(
+    W: np.ndarray, b: np.ndarray, inputs: list[Node], names: tuple[str, str, str], nodes: dict
+) -> list[Node]:
+    """One node per output ``k``: ``sum_j W[k, j] inputs[j] + b[k]``, every weight a node.
+
+    ``names = (w, b, out)`` are the name prefixes, e.g. ``("w1_", "b1_", "z")`` gives
+    ``w1_11, b1_1, z1``; every node made is added to ``nodes`` by name.
+    """
+    wname, bname, outname = names
+    outs = []
+    for k in range(W.shape[0]):
+        ws = [Node(float(W[k, j]), name=f"{wname}{k + 1}{j + 1}") for j in range(W.shape[1])]
+        bk = Node(float(b[k]), name=f"{bname}{k + 1}")
+        out = _affine(ws, inputs, bk, f"{outname}{k + 1}")
+        nodes.update({n.name: n for n in (*ws, bk, out)})
+        outs.append(out)
+    return outs
 
 
 def multiclass_logistic_graph(
@@ -209,37 +228,14 @@ def multiclass_logistic_graph(
         Nodes by name: ``x1 ..``, ``w11 ..`` (``w_kj`` as ``"w" + k + j``), ``b1 ..``,
         ``z1 ..``, ``y1 ..`` and ``L``.
     """
-    x_a, t_a = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    W_a, b_a = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
-    if x_a.ndim != 1 or t_a.ndim != 1:
-        raise ValueError(f"x and t must be 1-D, got shapes {x_a.shape} and {t_a.shape}")
-    N, K = x_a.shape[0], t_a.shape[0]
-    if W_a.shape != (K, N):
-        raise ValueError(f"W has shape {W_a.shape}: need ({K}, {N}) for {K} classes, {N} inputs")
-    if b_a.shape != (K,):
-        raise ValueError(f"b has shape {b_a.shape}: need ({K},)")
+    x_a, t_a, [(W_a, b_a)] = _check_shapes(x, t, [("W", W, "b", b)])
     if np.any(t_a < 0) or not np.isclose(t_a.sum(), 1.0):
         raise ValueError(f"t must be probabilities summing to 1, got {t_a.tolist()}")
-    if max(N, K) > 9:
-        raise ValueError(
-            "multiclass_logistic_graph is for small examples (at most 9 inputs/classes)"
-        )
-    nodes: dict[str, Node] = {}
-    xs = [Node(float(v), name=f"x{j + 1}") for j, v in enumerate(x_a)]
-    nodes.update({n.name: n for n in xs})
-    zs = []
-    for k in range(K):
-        ws = [Node(float(W_a[k, j]), name=f"w{k + 1}{j + 1}") for j in range(N)]
-        bk = Node(float(b_a[k]), name=f"b{k + 1}")
-        nodes.update({n.name: n for n in ws})
-        nodes[bk.name] = bk
-        z = _affine(ws, xs, bk, f"z{k + 1}")
-        nodes[z.name] = z
-        zs.append(z)
-    zv = np.array([z.value for z in zs])
-    e = np.exp(zv - zv.max())
-    y = e / e.sum()
-    ys = []
+    nodes, xs = _input_nodes(x_a)
+    zs = _affine_layer(W_a, b_a, xs, ("w", "b", "z"), nodes)
+    logy = log_softmax(np.array([z.value for z in zs]))
+    y = np.exp(logy)
+    K, ys = len(zs), []
     for k in range(K):
         # y_k = softmax(z)_k;  dy_k/dz_j = y_k (1[k = j] - y_j)
         local = tuple(float(y[k] * ((k == j) - y[j])) for j in range(K))
@@ -251,7 +247,7 @@ def multiclass_logistic_graph(
         ys.append(yk)
     # L = -sum_k t_k log y_k;  dL/dy_k = -t_k / y_k
     L = Node(
-        float(-np.sum(t_a * np.log(y))),
+        float(-np.sum(t_a * logy)),
         tuple(ys),
         "-Σ t log y",
         name="L",

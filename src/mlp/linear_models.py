@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mlp._checks import as_float_array
+from mlp._checks import as_float_array, finite_number, positive_int
+from mlp.activations import logsumexp, stable_sigmoid
 
 Array = np.ndarray
 
@@ -139,18 +140,15 @@ class LogisticFit:
         return linear_predict(X, self.w, self.b)
 
     def proba(self, X: object) -> Array:
-        """``sigma(w^T x + b)`` for a batch ``(B, N)``."""
-        z = linear_scores(X, self.w, self.b)
-        return 1.0 / (1.0 + np.exp(-z))
-
-
-def _is_number(v: object) -> bool:
-    return not isinstance(v, bool) and isinstance(v, int | float | np.integer | np.floating)
+        """``sigma(w^T x + b)`` for a batch ``(B, N)`` (stable: no overflow for any score)."""
+        return stable_sigmoid(linear_scores(X, self.w, self.b))
 
 
 def _bce_from_scores(z: Array, t: Array) -> float:
-    # -[t log sigma(z) + (1-t) log(1 - sigma(z))] = softplus(z) - t z, computed stably
-    return float(np.mean(np.logaddexp(0.0, z) - t * z))
+    # -[t log sigma(z) + (1-t) log(1 - sigma(z))] = softplus(z) - t z, where
+    # softplus(z) = log(1 + e^z) = logsumexp(0, z), computed without overflow
+    softplus = logsumexp(np.stack([np.zeros_like(z), z], axis=-1))[..., 0]
+    return float(np.mean(softplus - t * z))
 
 
 def fit_logistic_regression(
@@ -193,22 +191,16 @@ def fit_logistic_regression(
     """
     X = _check_batch(X)
     t = _check_binary(t, X.shape[0])
-    if not _is_number(lr) or not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if not _is_number(l2) or not (l2 >= 0 and math.isfinite(l2)):
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+    lr, l2 = finite_number(lr, "lr"), finite_number(l2, "l2", positive=False)
+    epochs = positive_int(epochs, "epochs")
     B, N = X.shape
     w = np.zeros(N) if w0 is None else _check_wb(X, w0, b0)[0].copy()
     b = _check_wb(X, w, b0)[1]
     losses = []
-    for _ in range(int(epochs)):
+    for _ in range(epochs):
         z = X @ w + b
         losses.append(_bce_from_scores(z, t) + 0.5 * l2 * float(w @ w))
-        e = np.exp(-np.abs(z))
-        s = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))  # sigma(z), stable
-        z_bar = (s - t) / B
+        z_bar = (stable_sigmoid(z) - t) / B  # the error signal of the score
         w_bar = X.T @ z_bar + l2 * w
         b_bar = float(z_bar.sum())
         w = w - lr * w_bar
@@ -279,10 +271,8 @@ def n_monomials(n_features: int, degree: int) -> int:
     It is ``C(n_features + degree, degree) - 1`` (all monomials up to ``degree``, minus the
     constant, which the bias provides). For 784 pixels and degree 2 it is 308,504.
     """
-    for name, v in (("n_features", n_features), ("degree", degree)):
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
-    return math.comb(int(n_features) + int(degree), int(degree)) - 1
+    n_features, degree = positive_int(n_features, "n_features"), positive_int(degree, "degree")
+    return math.comb(n_features + degree, degree) - 1
 
 
 def polynomial_features(X: object, degree: int) -> Array:

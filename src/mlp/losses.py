@@ -6,6 +6,12 @@
 
 Targets of the cross-entropy may be one-hot ``(B, K)`` or integer labels ``(B,)``. A single
 example (``(K,)`` outputs) counts as a batch of one.
+
+Each loss is computed once, with its gradient, by a function on validated batches:
+:func:`squared_error_and_grad` and :func:`cross_entropy_and_grad` (no input checks; the
+training loop of :mod:`mlp.train` calls them through :data:`LOSS_AND_GRAD`). The checked
+functions :func:`squared_error`, :func:`squared_error_grad`, ... validate their input and
+call them.
 """
 
 from __future__ import annotations
@@ -14,18 +20,24 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mlp._checks import as_float_array
+from mlp._checks import as_float_array, one_of, positive_int
+from mlp.activations import log_softmax
 
 Array = np.ndarray
 
 __all__ = [
     "LOSSES",
+    "LOSS_AND_GRAD",
     "accuracy",
+    "as_labels",
+    "cross_entropy_and_grad",
     "get_loss",
     "one_hot",
+    "predicted_labels",
     "softmax_cross_entropy",
     "softmax_cross_entropy_grad",
     "squared_error",
+    "squared_error_and_grad",
     "squared_error_grad",
 ]
 
@@ -43,8 +55,17 @@ def _as_batch(y: object, name: str) -> Array:
     return y
 
 
-def _labels(t: object, K: int, name: str = "t") -> Array:
-    """Return integer labels as int64, checking they lie in ``0 .. K-1``."""
+def as_labels(t: object, K: int, name: str = "t") -> Array:
+    """Return class labels ``t`` as int64, checking they are integers in ``0 .. K-1``.
+
+    Raises
+    ------
+    TypeError
+        If ``t`` is not numeric.
+    ValueError
+        If a label is not a whole number or lies outside ``0 .. K-1``; the message names
+        ``name`` and the first bad label.
+    """
     t = np.asarray(t)
     if t.dtype == object or not (
         np.issubdtype(t.dtype, np.integer) or np.issubdtype(t.dtype, np.floating)
@@ -83,13 +104,12 @@ def one_hot(labels: object, K: int) -> Array:
     array([[1., 0., 0.],
            [0., 0., 1.]])
     """
-    if isinstance(K, bool) or not isinstance(K, int | np.integer) or K < 1:
-        raise ValueError(f"K must be a positive integer, got {K!r}")
+    K = positive_int(K, "K")
     arr = np.asarray(labels)
     if arr.ndim != 1:
         raise ValueError(f"labels must have shape (B,), got shape {arr.shape}")
-    lab = _labels(arr, int(K), "labels")
-    out = np.zeros((lab.shape[0], int(K)))
+    lab = as_labels(arr, K, "labels")
+    out = np.zeros((lab.shape[0], K))
     out[np.arange(lab.shape[0]), lab] = 1.0
     return out
 
@@ -111,6 +131,18 @@ def _se_inputs(y: object, t: object) -> tuple[Array, Array]:
     return _as_batch(y_arr, "y"), _as_batch(t_arr, "t")
 
 
+def squared_error_and_grad(y: Array, t: Array) -> tuple[float, Array]:
+    """Squared error and its gradient for batches ``(B, K)`` of one dtype, without checks.
+
+    ``L = mean_b 1/2 ||y_b - t_b||^2`` and ``y_bar = dL/dy = (y - t) / B``.
+    """
+    B = y.shape[0]
+    d = y - t
+    loss = float(0.5 * np.einsum("ij,ij->", d, d) / B)
+    d /= B
+    return loss, d
+
+
 def squared_error(y: object, t: object) -> float:
     """Squared error averaged over the batch: ``mean_b 1/2 ||y_b - t_b||^2``.
 
@@ -119,17 +151,13 @@ def squared_error(y: object, t: object) -> float:
     y, t
         Outputs and targets of the same shape, ``(K,)`` or ``(B, K)``.
     """
-    y2, t2 = _se_inputs(y, t)
-    d = y2 - t2
-    return float(0.5 * np.sum(d * d) / y2.shape[0])
+    return squared_error_and_grad(*_se_inputs(y, t))[0]
 
 
 def squared_error_grad(y: object, t: object) -> Array:
     """Gradient of :func:`squared_error`: ``y_bar = (y - t) / B``, shaped like ``y``."""
     y_arr = np.asarray(y)
-    y2, t2 = _se_inputs(y, t)
-    g = (y2 - t2) / y2.shape[0]
-    return g.reshape(y_arr.shape)
+    return squared_error_and_grad(*_se_inputs(y, t))[1].reshape(y_arr.shape)
 
 
 def _ce_inputs(z: object, t: object) -> tuple[Array, Array, bool]:
@@ -140,7 +168,7 @@ def _ce_inputs(z: object, t: object) -> tuple[Array, Array, bool]:
     B, K = z2.shape
     t_arr = np.asarray(t)
     if single and t_arr.ndim == 0:
-        return z2, _labels(t_arr[None], K), single
+        return z2, as_labels(t_arr[None], K), single
     if single and t_arr.ndim == 1 and t_arr.shape == (K,):
         t_arr = t_arr[None, :]  # one example with a one-hot target
     if t_arr.ndim == 1:
@@ -149,17 +177,31 @@ def _ce_inputs(z: object, t: object) -> tuple[Array, Array, bool]:
                 f"z has shape {z2.shape} but t has shape {t_arr.shape}: "
                 f"expected labels ({B},) or one-hot ({B}, {K})"
             )
-        return z2, _labels(t_arr, K), single
+        return z2, as_labels(t_arr, K), single
     t2 = as_float_array(t_arr, "t")
     _check_same_shape(z2, t2, "z")
     return z2, t2, single
 
 
-def _log_softmax(z: Array) -> Array:
-    # log softmax(z) = z - logsumexp(z), with the row max subtracted so exp never overflows
-    m = z.max(axis=1, keepdims=True)
-    s = z - m
-    return s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+def cross_entropy_and_grad(z: Array, t: Array) -> tuple[float, Array]:
+    """Softmax cross-entropy of logits ``(B, K)`` and its gradient, without checks.
+
+    ``L = mean_b -sum_k t_bk log softmax(z_b)_k`` (with :func:`mlp.activations.log_softmax`,
+    so it never overflows) and the fused gradient ``z_bar = (softmax(z) - t) / B``.
+    ``t`` is either int labels ``(B,)`` (``t_bk = 1`` for ``k = t_b``) or targets ``(B, K)``.
+    """
+    B = z.shape[0]
+    logp = log_softmax(z)
+    z_bar = np.exp(logp)  # softmax(z)
+    if t.ndim == 1:
+        rows = np.arange(B)
+        loss = -logp[rows, t].sum() / B
+        z_bar[rows, t] -= 1.0
+    else:
+        loss = -np.sum(t * logp) / B
+        z_bar -= t
+    z_bar /= B
+    return float(loss), z_bar
 
 
 def softmax_cross_entropy(z: object, t: object) -> float:
@@ -174,26 +216,26 @@ def softmax_cross_entropy(z: object, t: object) -> float:
         softmax, i.e. with an ``"identity"`` output activation.
     t
         Integer labels ``(B,)`` in ``0 .. K-1`` or one-hot targets ``(B, K)``.
+
+    Examples
+    --------
+    >>> round(softmax_cross_entropy([[0.0, 0.0]], [1]), 6)  # log 2
+    0.693147
     """
     z2, t2, _ = _ce_inputs(z, t)
-    logp = _log_softmax(z2)
-    B = z2.shape[0]
-    if t2.ndim == 1:
-        return float(-logp[np.arange(B), t2].sum() / B)
-    return float(-np.sum(t2 * logp) / B)
+    return cross_entropy_and_grad(z2, t2)[0]
 
 
 def softmax_cross_entropy_grad(z: object, t: object) -> Array:
     """Fused gradient of :func:`softmax_cross_entropy`: ``(softmax(z) - t) / B``."""
     z2, t2, single = _ce_inputs(z, t)
-    B = z2.shape[0]
-    g = np.exp(_log_softmax(z2))
-    if t2.ndim == 1:
-        g[np.arange(B), t2] -= 1.0
-    else:
-        g -= t2
-    g /= B
+    g = cross_entropy_and_grad(z2, t2)[1]
     return g[0] if single else g
+
+
+def predicted_labels(y: Array) -> Array:
+    """Predicted classes of outputs ``(B, K)``: the argmax, or ``y > 0.5`` if ``K = 1``."""
+    return y.argmax(axis=1) if y.shape[1] > 1 else (y[:, 0] > 0.5).astype(np.int64)
 
 
 def accuracy(y_or_z: object, t: object) -> float:
@@ -220,11 +262,10 @@ def accuracy(y_or_z: object, t: object) -> float:
     elif t_arr.ndim == 1:
         if t_arr.shape[0] != B:
             raise ValueError(f"y_or_z has shape {y.shape} but t has shape {t_arr.shape}")
-        t_lab = _labels(t_arr, max(K, 2))
+        t_lab = as_labels(t_arr, max(K, 2))
     else:
         raise ValueError(f"t must have shape (B,) or (B, K), got shape {t_arr.shape}")
-    pred = y.argmax(axis=1) if K > 1 else (y[:, 0] > 0.5).astype(np.int64)
-    return float(np.mean(pred == t_lab))
+    return float(np.mean(predicted_labels(y) == t_lab))
 
 
 LOSSES: dict[str, tuple[Callable[[object, object], float], Callable[[object, object], Array]]] = {
@@ -234,44 +275,13 @@ LOSSES: dict[str, tuple[Callable[[object, object], float], Callable[[object, obj
 """Each loss name mapped to ``(loss, grad)``; ``grad`` returns the output's error signal."""
 
 
+LOSS_AND_GRAD: dict[str, Callable[[Array, Array], tuple[float, Array]]] = {
+    "squared_error": squared_error_and_grad,
+    "cross_entropy": cross_entropy_and_grad,
+}
+"""Each loss name mapped to its unchecked ``(loss, output error signal)`` function."""
+
+
 def get_loss(name: str) -> tuple[Callable[[object, object], float], Callable[..., Array]]:
     """Return ``(loss, grad)`` for ``"squared_error"`` or ``"cross_entropy"``."""
-    try:
-        return LOSSES[name]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(LOSSES))
-        raise ValueError(f"unknown loss {name!r}; choose one of: {known}") from None
-
-
-# ---- fused, validation-free versions for the training loop ------------------------------
-
-
-def _ce_fused(z: Array, labels: Array) -> tuple[float, Array, int]:
-    """Loss, ``z_bar`` and the number of correct predictions for logits and int labels."""
-    B = z.shape[0]
-    rows = np.arange(B)
-    m = z.max(axis=1, keepdims=True)
-    e = np.exp(z - m)
-    s = e.sum(axis=1, keepdims=True)
-    # loss = mean_b (logsumexp(z_b) - z_b[t_b])
-    loss = float(np.mean(np.log(s[:, 0]) + m[:, 0] - z[rows, labels]))
-    e /= s  # softmax(z)
-    e[rows, labels] -= 1.0
-    e /= B
-    correct = int(np.count_nonzero(z.argmax(axis=1) == labels))
-    return loss, e, correct
-
-
-def _se_fused(y: Array, t: Array, lab: Array | None) -> tuple[float, Array, int]:
-    """Loss, ``y_bar`` and the number of correct predictions for squared error."""
-    B = y.shape[0]
-    d = y - t
-    loss = float(0.5 * np.einsum("ij,ij->", d, d) / B)
-    d /= B
-    if lab is None:
-        correct = 0
-    elif y.shape[1] == 1:
-        correct = int(np.count_nonzero((y[:, 0] > 0.5) == (lab == 1)))
-    else:
-        correct = int(np.count_nonzero(y.argmax(axis=1) == lab))
-    return loss, d, correct
+    return LOSSES[one_of(name, LOSSES, "loss")]

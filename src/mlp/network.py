@@ -9,6 +9,12 @@ Backward pass, from ``y_bar = dL/dy`` down to ``x_bar``::
 
     z_bar^(l) = h_bar^(l) * f_l'(z^(l))
     W_bar^(l) = z_bar^(l) h^(l-1)^T      b_bar^(l) = z_bar^(l)      h_bar^(l-1) = W^(l)^T z_bar^(l)
+
+A minibatch ``X`` has shape ``(B, N_0)``, one example per row, and ``W^(l)`` has shape
+``(N_l, N_{l-1})``. The network stores one list, ``layers = [Linear, Activation, Linear,
+...]``; ``linears``, ``sizes`` and ``activations`` are read from it. Each layer keeps what
+its backward step needs, so after :meth:`MLP.forward` the hidden activations ``h^(l)`` are
+at hand (:meth:`MLP.hidden`) without a second pass.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mlp._checks import as_float_array
+from mlp._checks import as_float_array, as_rows, float_dtype, matching_bar, one_of, positive_int
 from mlp.activations import ACTIVATIONS
-from mlp.layers import Activation, Linear, _float_dtype
+from mlp.layers import Activation, Linear
+from mlp.losses import predicted_labels
 
 Array = np.ndarray
 
@@ -48,13 +55,8 @@ class MLP:
     Attributes
     ----------
     layers : list
-        ``[Linear, Activation, Linear, Activation, ...]``, one pair per layer.
-    linears : list of Linear
-        The fully connected layers; ``linears[l - 1]`` holds ``W^(l)``, ``b^(l)``.
-    sizes : list of int
-        The layer widths.
-    activations : list of str
-        The activation name of each layer.
+        ``[Linear, Activation, Linear, Activation, ...]``, one pair per layer: the network's
+        only state. :attr:`linears`, :attr:`sizes` and :attr:`activations` are views of it.
 
     Examples
     --------
@@ -73,7 +75,7 @@ class MLP:
     ) -> None:
         sizes = _check_sizes(sizes)
         acts = _check_activations(activations, len(sizes) - 1)
-        dt = _float_dtype(dtype)
+        dt = float_dtype(dtype)
         rng = np.random.default_rng(seed)
         linears = [
             Linear.random(n_in, n_out, seed=rng, dtype=dt)
@@ -121,10 +123,8 @@ class MLP:
                 linears.append(Linear(pair[0], pair[1], dtype=None))
             except (ValueError, TypeError) as err:
                 raise type(err)(f"layer {i} (W{i}, b{i}): {err}") from None
-        if dtype is None:
-            all32 = all(lin.dtype == np.float32 for lin in linears)
-            dtype = np.float32 if all32 else np.float64
-        dt = _float_dtype(dtype)
+        all32 = all(lin.dtype == np.float32 for lin in linears)
+        dt = float_dtype(dtype if dtype is not None else np.float32 if all32 else np.float64)
         for lin in linears:
             lin.W = lin.W.astype(dt, copy=False)
             lin.b = lin.b.astype(dt, copy=False)
@@ -141,32 +141,42 @@ class MLP:
         return net
 
     def _build(self, linears: list[Linear], acts: list[str]) -> None:
-        self.linears: list[Linear] = linears
-        self._acts: list[Activation] = [Activation(a) for a in acts]
         self.layers: list[Linear | Activation] = [
-            layer for pair in zip(linears, self._acts, strict=True) for layer in pair
+            layer for lin, a in zip(linears, acts, strict=True) for layer in (lin, Activation(a))
         ]
-        self.sizes: list[int] = [linears[0].n_in] + [lin.n_out for lin in linears]
-        self.activations: list[str] = list(acts)
-        self._last_batch: int | None = None
-        self._last_single = False
+        self._single = False  # whether the last checked forward pass saw one example
 
-    # ---- basic properties ----------------------------------------------------------------
+    # ---- views of the layers and basic properties ----------------------------------------
+
+    @property
+    def linears(self) -> list[Linear]:
+        """The fully connected layers; ``linears[l - 1]`` holds ``W^(l)``, ``b^(l)``."""
+        return self.layers[0::2]
+
+    @property
+    def sizes(self) -> list[int]:
+        """The layer widths ``[N_0, N_1, ..., N_L]``."""
+        return [self.n_in] + [lin.n_out for lin in self.linears]
+
+    @property
+    def activations(self) -> list[str]:
+        """The activation name of each layer."""
+        return [act.name for act in self.layers[1::2]]
 
     @property
     def dtype(self) -> np.dtype:
         """Floating dtype of the parameters."""
-        return self.linears[0].dtype
+        return self.layers[0].W.dtype
 
     @property
     def n_in(self) -> int:
         """Number of inputs ``N_0``."""
-        return self.sizes[0]
+        return self.layers[0].n_in
 
     @property
     def n_out(self) -> int:
         """Number of outputs ``N_L``."""
-        return self.sizes[-1]
+        return self.layers[-2].n_out
 
     @property
     def n_params(self) -> int:
@@ -176,47 +186,48 @@ class MLP:
     def __repr__(self) -> str:
         return f"MLP(sizes={self.sizes}, activations={self.activations}, dtype={self.dtype.name})"
 
-    # ---- input validation ----------------------------------------------------------------
-
-    def _check_input(self, X: object, name: str = "X") -> tuple[Array, bool]:
-        """Validate ``X`` (NaN, width) and return it as a 2-D array of the net's dtype."""
-        X = as_float_array(X, name)
-        if X.ndim not in (1, 2) or X.shape[-1] != self.n_in:
-            raise ValueError(
-                f"{name} has shape {X.shape} but the network expects ({self.n_in},) or "
-                f"(B, {self.n_in}) (W1 has shape {self.linears[0].W.shape})"
-            )
-        single = X.ndim == 1
-        X = X.astype(self.dtype, copy=False)
-        return (X[None, :] if single else X), single
-
     # ---- forward and backward, side by side ----------------------------------------------
 
-    def forward(self, X: object) -> Array:
-        """Run the network on one example ``(N_0,)`` or a batch ``(B, N_0)``.
+    def as_batch(self, X: object, name: str = "X") -> tuple[Array, bool]:
+        """Validate inputs once: return ``X`` as ``(B, N_0)`` in the network's dtype.
 
-        Returns the output ``y = h^(L)`` (after the output activation), of shape
-        ``(N_L,)`` or ``(B, N_L)``. Keeps every intermediate value for :meth:`backward`.
+        Also returns whether ``X`` was a single example ``(N_0,)``. The result can be fed
+        to ``forward(..., check=False)``, which is how :mod:`mlp.train` avoids checking every
+        minibatch again.
 
         Raises
         ------
         ValueError
             If ``X`` has the wrong width or contains NaN/infinity.
         """
-        X2, single = self._check_input(X)
-        y = self._forward(X2)
-        self._last_single = single
-        return y[0] if single else y
+        owner = f"the network (W1 has shape {self.layers[0].W.shape})"
+        return as_rows(X, name, self.n_in, self.dtype, owner)
 
-    def _forward(self, X: Array) -> Array:
+    def forward(self, X: object, *, check: bool = True) -> Array:
+        """Run the network on one example ``(N_0,)`` or a batch ``(B, N_0)``.
+
+        Returns the output ``y = h^(L)`` (after the output activation), of shape
+        ``(N_L,)`` or ``(B, N_L)``. Keeps every intermediate value for :meth:`backward`.
+        With ``check=False``, ``X`` must already be a batch as :meth:`as_batch` returns it.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` has the wrong width or contains NaN/infinity.
+        """
+        if check:
+            X, self._single = self.as_batch(X)
+            y = self.forward(X, check=False)
+            return y[0] if self._single else y
         # h^(0) = x;  z^(l) = W^(l) h^(l-1) + b^(l);  h^(l) = f_l(z^(l))
         h = X
-        for lin, act in zip(self.linears, self._acts, strict=True):
-            h = act._forward(lin._forward(h))
-        self._last_batch = X.shape[0]
+        for layer in self.layers:
+            h = layer.forward(h, check=False)
         return h
 
-    def backward(self, y_bar: object) -> Array:
+    def backward(
+        self, y_bar: object, *, check: bool = True, need_x_bar: bool = True
+    ) -> Array | None:
         """Backpropagate ``y_bar = dL/dy`` through the network.
 
         Fills ``W_bar`` and ``b_bar`` of every :class:`~mlp.layers.Linear` layer (see
@@ -226,29 +237,26 @@ class MLP:
         ----------
         y_bar
             Error signal of the output, shaped like the last :meth:`forward` output.
+        check
+            If False, ``y_bar`` must be ``(B, N_L)`` in the network's dtype (not checked).
+        need_x_bar
+            If False, skip the first layer's ``x_bar`` and return None (training needs
+            only the parameters' error signals).
         """
-        if self._last_batch is None:
-            raise RuntimeError("call forward before backward: the network has no stored values")
-        y_bar = as_float_array(y_bar, "y_bar")
-        expected = (self.n_out,) if self._last_single else (self._last_batch, self.n_out)
-        if y_bar.shape != expected:
-            raise ValueError(
-                f"y_bar has shape {y_bar.shape} but the last forward output had shape {expected}"
-            )
-        y2 = y_bar[None, :] if self._last_single else y_bar
-        x_bar = self._backward(y2.astype(self.dtype, copy=False), need_x_bar=True)
-        return x_bar[0] if self._last_single else x_bar
-
-    def _backward(self, y_bar: Array, need_x_bar: bool = False) -> Array | None:
+        if check:
+            if self.layers[0].x is None:
+                raise RuntimeError("call forward before backward: the network has no stored values")
+            out_shape = (self.layers[0].x.shape[0], self.n_out)
+            y_bar = matching_bar(y_bar, "y_bar", out_shape, self._single, self.dtype)
+            x_bar = self.backward(y_bar, check=False)
+            return x_bar[0] if self._single else x_bar
         # h_bar^(L) = y_bar; for l = L .. 1:
         #   z_bar^(l) = h_bar^(l) * f_l'(z^(l));  W_bar^(l) = z_bar^(l) h^(l-1)^T;
         #   b_bar^(l) = z_bar^(l);                h_bar^(l-1) = W^(l)^T z_bar^(l)
-        h_bar = y_bar
-        n = len(self.linears)
-        for i in range(n - 1, -1, -1):
-            z_bar = self._acts[i]._backward(h_bar)
-            h_bar = self.linears[i]._backward(z_bar, need_x_bar=need_x_bar or i > 0)
-        return h_bar
+        bar = y_bar
+        for i in range(len(self.layers) - 1, 0, -1):
+            bar = self.layers[i].backward(bar, check=False)
+        return self.layers[0].backward(bar, check=False, need_x_bar=need_x_bar)
 
     # ---- parameters ----------------------------------------------------------------------
 
@@ -280,16 +288,15 @@ class MLP:
             )
         new = []
         for i, ((W, b), lin) in enumerate(zip(params, self.linears, strict=True), start=1):
-            W = as_float_array(W, f"W{i}")
-            b = as_float_array(b, f"b{i}")
-            if W.shape != lin.W.shape:
-                raise ValueError(f"W{i} has shape {W.shape} but the network's is {lin.W.shape}")
-            if b.shape != lin.b.shape:
-                raise ValueError(f"b{i} has shape {b.shape} but the network's is {lin.b.shape}")
-            new.append((W, b))
-        for (W, b), lin in zip(new, self.linears, strict=True):
-            lin.W[...] = W
-            lin.b[...] = b
+            for name, value, live in ((f"W{i}", W, lin.W), (f"b{i}", b, lin.b)):
+                arr = as_float_array(value, name)
+                if arr.shape != live.shape:
+                    raise ValueError(
+                        f"{name} has shape {arr.shape} but the network's is {live.shape}"
+                    )
+                new.append((live, arr))
+        for live, arr in new:  # only after every array passed its check
+            live[...] = arr
 
     def copy(self) -> MLP:
         """An independent copy of the network (parameters copied; no stored forward values)."""
@@ -305,11 +312,11 @@ class MLP:
         """Predicted class labels.
 
         Argmax over the outputs for a multi-output network; ``y > 0.5`` for a single
-        output. Returns an int array ``(B,)`` (or an int for a single example).
+        output (:func:`mlp.losses.predicted_labels`). Returns an int array ``(B,)`` (or an
+        int for a single example).
         """
-        X2, single = self._check_input(X)
-        y = self._forward(X2)
-        labels = (y[:, 0] > 0.5).astype(np.int64) if self.n_out == 1 else y.argmax(axis=1)
+        X2, single = self.as_batch(X)
+        labels = predicted_labels(self.forward(X2, check=False))
         return int(labels[0]) if single else labels
 
     def hidden(self, X: object, layer: int = 1) -> Array:
@@ -317,21 +324,15 @@ class MLP:
 
         ``layer`` counts from 1 as in the lecture (``h^(1)`` is the first hidden layer);
         ``layer = L`` gives the output. Useful to plot the features a network learned.
+        It runs :meth:`forward` once and returns a copy of what that layer kept.
         """
-        L = len(self.linears)
-        if (
-            isinstance(layer, bool)
-            or not isinstance(layer, int | np.integer)
-            or not (1 <= layer <= L)
-        ):
+        L = len(self.layers) // 2
+        ok = isinstance(layer, int | np.integer) and not isinstance(layer, bool)
+        if not (ok and 1 <= layer <= L):
             raise ValueError(f"layer must be an integer from 1 to {L}, got {layer!r}")
-        X2, single = self._check_input(X)
-        h = X2
-        for lin, act in zip(self.linears[:layer], self._acts[:layer], strict=True):
-            h = act._forward(lin._forward(h))
-        h = h.copy()
-        self._forward(X2)  # leave the stored state consistent with a full forward pass
-        return h[0] if single else h
+        self.forward(X)
+        h = self.layers[2 * layer - 1].h.copy()
+        return h[0] if self._single else h
 
     # ---- printing ------------------------------------------------------------------------
 
@@ -349,13 +350,11 @@ class MLP:
         ]
         with np.printoptions(precision=precision, suppress=True, threshold=200, linewidth=100):
             for i, lin in enumerate(self.linears, start=1):
-                lines.append(
-                    f"layer {i}: h^({i}) = {self.activations[i - 1]}(W^({i}) h^({i - 1}) + b^({i}))"
-                )
-                lines.append(f"  W^({i}) shape {lin.W.shape}:")
-                lines += ["    " + row for row in np.array2string(lin.W).splitlines()]
-                lines.append(f"  b^({i}) shape {lin.b.shape}:")
-                lines += ["    " + row for row in np.array2string(lin.b).splitlines()]
+                act = self.activations[i - 1]
+                lines.append(f"layer {i}: h^({i}) = {act}(W^({i}) h^({i - 1}) + b^({i}))")
+                for label, a in ((f"W^({i})", lin.W), (f"b^({i})", lin.b)):
+                    lines.append(f"  {label} shape {a.shape}:")
+                    lines += ["    " + row for row in np.array2string(a).splitlines()]
         return "\n".join(lines)
 
     def to_code(self, name: str = "net") -> str:
@@ -372,49 +371,30 @@ class MLP:
                 return "[" + ", ".join(repr(float(v)) for v in a) + "]"
             return "[" + ", ".join(fmt(row) for row in a) + "]"
 
-        out = ["import numpy as np", "", "import mlp", "", f"{name} = mlp.MLP.from_params("]
-        out.append("    [")
-        for lin in self.linears:
-            out.append(f"        (np.array({fmt(lin.W)}), np.array({fmt(lin.b)})),")
-        out.append("    ],")
-        out.append(f"    activations={self.activations!r},")
-        out.append(f"    dtype=np.{self.dtype.name},")
-        out.append(")")
-        return "\n".join(out) + "\n"
+        params = "".join(
+            f"        (np.array({fmt(lin.W)}), np.array({fmt(lin.b)})),\n" for lin in self.linears
+        )
+        return (
+            f"import numpy as np\n\nimport mlp\n\n{name} = mlp.MLP.from_params(\n    [\n{params}"
+            f"    ],\n    activations={self.activations!r},\n    dtype=np.{self.dtype.name},\n)\n"
+        )
 
 
-def _check_sizes(sizes: object) -> list[int]:
-    try:
-        sizes_list = list(sizes)  # type: ignore[call-overload]
-    except TypeError:
-        raise TypeError(f"sizes must be a list of integers, got {sizes!r}") from None
+def _check_sizes(sizes: Sequence[int]) -> list[int]:
+    sizes_list = list(sizes)
     if len(sizes_list) < 2:
         raise ValueError(f"sizes needs at least an input and an output width, got {sizes_list}")
-    out = []
-    for i, s in enumerate(sizes_list):
-        if isinstance(s, bool) or not isinstance(s, int | np.integer) or s < 1:
-            raise ValueError(f"sizes[{i}] must be a positive integer, got {s!r}")
-        out.append(int(s))
-    return out
+    return [positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes_list)]
 
 
-def _check_activations(activations: object, n_layers: int) -> list[str]:
+def _check_activations(activations: Sequence[str] | str, n_layers: int) -> list[str]:
     if isinstance(activations, str):
         acts = [activations] * (n_layers - 1) + ["identity"]
     else:
-        try:
-            acts = list(activations)  # type: ignore[call-overload]
-        except TypeError:
-            raise TypeError(
-                f"activations must be a name or a list of names, got {activations!r}"
-            ) from None
+        acts = list(activations)
         if len(acts) != n_layers:
             raise ValueError(
                 f"activations has {len(acts)} names but the network has {n_layers} layers "
                 f"(one activation per layer, output included)"
             )
-    for a in acts:
-        if a not in ACTIVATIONS:
-            known = ", ".join(sorted(ACTIVATIONS))
-            raise ValueError(f"unknown activation {a!r}; choose one of: {known}")
-    return acts
+    return [one_of(a, ACTIVATIONS, "activation") for a in acts]

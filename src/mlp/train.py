@@ -1,21 +1,23 @@
 """Minibatch stochastic gradient descent for an :class:`~mlp.network.MLP`.
 
-One step on a minibatch ``(X_b, T_b)``: forward pass, loss, backward pass, then for every
-layer ``W <- W - lr * W_bar`` and ``b <- b - lr * b_bar``.
+One step on a minibatch ``(X_b, T_b)`` (``_step``, shared by :func:`train_step` and
+:func:`sgd`): forward pass, loss and its error signal ``y_bar``, backward pass, then for
+every layer ``W <- W - lr * W_bar`` and ``b <- b - lr * b_bar``.
 
-:func:`sgd` validates the whole data set once, then runs a fast loop that skips the
-per-call checks of :meth:`MLP.forward <mlp.network.MLP.forward>`.
+:func:`sgd` validates the whole data set once, then runs the steps with
+``net.forward(..., check=False)`` and ``net.backward(..., check=False)``, which skip the
+per-call checks. Inputs are ``(n, N_0)``, one example per row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from mlp._checks import as_float_array
-from mlp.losses import LOSSES, _ce_fused, _labels, _se_fused
+from mlp._checks import as_float_array, finite_number, one_of, positive_int
+from mlp.losses import LOSS_AND_GRAD, as_labels, one_hot, predicted_labels
 from mlp.network import MLP
 
 Array = np.ndarray
@@ -51,11 +53,12 @@ class History:
 def _prepare_targets(
     net: MLP, T: object, loss: str, name: str = "T", n: int | None = None
 ) -> tuple[Array, Array | None]:
-    """Validate targets once; return (targets for the fused loss, int labels or None).
+    """Validate targets once; return (targets for the loss, int labels or None).
 
     For ``"cross_entropy"`` targets become integer labels ``(B,)``. For
     ``"squared_error"`` they become floats ``(B, K)``: a 1-D ``T`` is a column for a
     one-output network, and integer labels are one-hot encoded for ``K > 1`` outputs.
+    The labels (for the accuracy) are None when the targets are not classes.
     """
     K = net.n_out
     T_arr = np.asarray(T)
@@ -63,94 +66,64 @@ def _prepare_targets(
         raise ValueError(
             f"{name} has shape {T_arr.shape} but the inputs have {n} examples: need {n} targets"
         )
-    if loss == "cross_entropy":
-        if K < 2:
-            raise ValueError(
-                "loss='cross_entropy' needs a network with at least 2 outputs (softmax over "
-                f"one logit is constant); this network has {K}. Use 2 outputs or "
-                "loss='squared_error'"
-            )
-        if T_arr.ndim == 1:
-            lab = _labels(T_arr, K, name)
-        elif T_arr.ndim == 2 and T_arr.shape[1] == K:
-            T_f = as_float_array(T_arr, name)
-            if not np.all((T_f == 0) | (T_f == 1)) or not np.all(T_f.sum(axis=1) == 1):
-                raise ValueError(f"{name} must be one-hot (one 1 per row) for cross_entropy")
-            lab = T_f.argmax(axis=1)
-        else:
-            raise ValueError(
-                f"{name} has shape {T_arr.shape} but the network has {K} outputs: "
-                f"expected labels (B,) or one-hot (B, {K})"
-            )
-        return lab, lab
-    # squared error
+    if loss == "cross_entropy" and K < 2:
+        raise ValueError(
+            "loss='cross_entropy' needs a network with at least 2 outputs (softmax over "
+            f"one logit is constant); this network has {K}. Use 2 outputs or "
+            "loss='squared_error'"
+        )
     if T_arr.ndim == 1 and K == 1:
         T_f = as_float_array(T_arr, name)[:, None]
-    elif T_arr.ndim == 1 and np.issubdtype(T_arr.dtype, np.integer):
-        lab = _labels(T_arr, K, name)
-        T_f = np.zeros((lab.shape[0], K))
-        T_f[np.arange(lab.shape[0]), lab] = 1.0
+    elif T_arr.ndim == 1 and (loss == "cross_entropy" or np.issubdtype(T_arr.dtype, np.integer)):
+        lab = as_labels(T_arr, K, name)
+        return (lab, lab) if loss == "cross_entropy" else (one_hot(lab, K).astype(net.dtype), lab)
     elif T_arr.ndim == 2 and T_arr.shape[1] == K:
-        T_f = as_float_array(T_arr, name)
+        T_f = as_float_array(T_arr, name).astype(net.dtype, copy=False)
     else:
-        want = "(B,) or (B, 1)" if K == 1 else f"(B, {K}) targets or integer labels (B,)"
+        want = "(B,) or (B, 1)" if K == 1 else f"labels (B,) or (B, {K}) targets"
         raise ValueError(
             f"{name} has shape {T_arr.shape} but the network has {K} outputs: expected {want}"
         )
-    T_f = T_f.astype(net.dtype, copy=False)
     # accuracy makes sense when the targets are classes: 0/1 (one output) or one-hot
-    if K == 1:
-        lab = T_f[:, 0].astype(np.int64) if np.all((T_f == 0) | (T_f == 1)) else None
-    elif np.all((T_f == 0) | (T_f == 1)) and np.all(T_f.sum(axis=1) == 1):
+    binary = np.all((T_f == 0) | (T_f == 1))
+    if loss == "cross_entropy" and not (binary and np.all(T_f.sum(axis=1) == 1)):
+        raise ValueError(f"{name} must be one-hot (one 1 per row) for cross_entropy")
+    lab = None
+    if K == 1 and binary:
+        lab = T_f[:, 0].astype(np.int64)
+    elif K > 1 and binary and np.all(T_f.sum(axis=1) == 1):
         lab = T_f.argmax(axis=1)
-    else:
-        lab = None
-    return T_f, lab
+    return (lab, lab) if loss == "cross_entropy" else (T_f, lab)
 
 
-def _fused(loss: str) -> Any:
-    if loss == "cross_entropy":
-        return lambda y, t, lab: _ce_fused(y, t)
-    return _se_fused
+_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+"""numpy's floating-point warnings silenced while training (a NaN loss raises instead)."""
 
 
-def _check_loss(loss: str) -> None:
-    if loss not in LOSSES:
-        known = ", ".join(sorted(LOSSES))
-        raise ValueError(f"unknown loss {loss!r}; choose one of: {known}")
+def _step(
+    net: MLP, Xb: Array, Tb: Array, loss: str, lr: float, l2: float, where: str = ""
+) -> tuple[float, Array]:
+    """One gradient-descent step on a validated minibatch; returns (loss before, output y).
 
-
-def _check_number(name: str, v: object, *, positive: bool = True) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a number, got {v!r}")
-    v = float(v)
-    if not np.isfinite(v) or v < 0 or (positive and v == 0):
-        raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}, got {v}")
-    return v
-
-
-def _check_int(name: str, v: object) -> int:
-    if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
-        raise ValueError(f"{name} must be a positive integer, got {v!r}")
-    return int(v)
-
-
-def _update(net: MLP, lr: float, l2: float, bufs: list[Array] | None = None) -> None:
-    # W <- W - lr * (W_bar + l2 W);  b <- b - lr * b_bar   (in place: params() stay live)
-    for i, lin in enumerate(net.linears):
+    ``W_bar`` includes the weight decay ``l2 W``, so ``net.grads()`` shows the step taken.
+    Callers run it under ``np.errstate(**_QUIET)``: a diverging loss is reported by the
+    ``FloatingPointError`` below, not by numpy's overflow warnings.
+    """
+    y = net.forward(Xb, check=False)
+    value, y_bar = LOSS_AND_GRAD[loss](y, Tb)
+    if l2:  # the penalty l2/2 sum_l ||W^(l)||^2 has gradient l2 W^(l)
+        value += 0.5 * l2 * sum(float(np.sum(lin.W * lin.W)) for lin in net.linears)
+    if not np.isfinite(value):
+        raise FloatingPointError(
+            f"loss became NaN or infinite{where}; try a smaller learning rate (lr={lr})"
+        )
+    net.backward(y_bar, check=False, need_x_bar=False)
+    for lin in net.linears:  # W <- W - lr (W_bar + l2 W);  b <- b - lr b_bar  (in place)
         if l2:
             lin.W_bar += l2 * lin.W
-        if bufs is None:
-            lin.W -= lr * lin.W_bar
-        else:  # reuse a scratch array instead of allocating lr * W_bar every step
-            lin.W -= np.multiply(lin.W_bar, lr, out=bufs[i])
+        lin.W -= lr * lin.W_bar
         lin.b -= lr * lin.b_bar
-
-
-def _l2_penalty(net: MLP, l2: float) -> float:
-    if not l2:
-        return 0.0
-    return 0.5 * l2 * sum(float(np.sum(lin.W * lin.W)) for lin in net.linears)
+    return value, y
 
 
 def train_step(
@@ -177,47 +150,31 @@ def train_step(
     FloatingPointError
         If the loss is NaN or infinite.
     """
-    _check_loss(loss)
-    lr = _check_number("lr", lr)
-    l2 = _check_number("l2", l2, positive=False)
-    X2, _ = net._check_input(Xb, "Xb")
-    Tt, lab = _prepare_targets(net, Tb, loss, "Tb", X2.shape[0])
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        y = net._forward(X2)
-        value, y_bar, _ = _fused(loss)(y, Tt, lab)
-        value += _l2_penalty(net, l2)
-        if not np.isfinite(value):
-            raise FloatingPointError(
-                f"loss became NaN or infinite; try a smaller learning rate (lr={lr})"
-            )
-        net._backward(y_bar, need_x_bar=False)
-        _update(net, lr, l2)
-    return value
+    one_of(loss, LOSS_AND_GRAD, "loss")
+    lr, l2 = finite_number(lr, "lr"), finite_number(l2, "l2", positive=False)
+    X2, _ = net.as_batch(Xb, "Xb")
+    Tt, _ = _prepare_targets(net, Tb, loss, "Tb", X2.shape[0])
+    with np.errstate(**_QUIET):
+        return _step(net, X2, Tt, loss, lr, l2)[0]
 
 
 def evaluate(net: MLP, X: object, T: object, loss: str = "cross_entropy") -> tuple[float, float]:
     """Loss and accuracy of ``net`` on a data set (accuracy NaN for non-class targets)."""
-    _check_loss(loss)
-    X2, _ = net._check_input(X)
+    one_of(loss, LOSS_AND_GRAD, "loss")
+    X2, _ = net.as_batch(X)
     Tt, lab = _prepare_targets(net, T, loss, "T", X2.shape[0])
     return _evaluate(net, X2, Tt, lab, loss)
 
 
 def _evaluate(net: MLP, X: Array, Tt: Array, lab: Array | None, loss: str) -> tuple[float, float]:
-    total, correct = 0.0, 0
-    n = X.shape[0]
-    fused = _fused(loss)
-    chunk = 4096
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for s in range(0, n, chunk):
-            Xc = X[s : s + chunk]
-            v, _, c = fused(
-                net._forward(Xc), Tt[s : s + chunk], None if lab is None else lab[s : s + chunk]
-            )
-            total += v * Xc.shape[0]
-            correct += c
-    acc = correct / n if lab is not None else float("nan")
-    return total / n, acc
+    total, correct, n = 0.0, 0, X.shape[0]
+    with np.errstate(**_QUIET):
+        for s in range(0, n, 4096):  # in chunks, to keep the arrays small
+            y = net.forward(X[s : s + 4096], check=False)
+            total += LOSS_AND_GRAD[loss](y, Tt[s : s + 4096])[0] * y.shape[0]
+            if lab is not None:
+                correct += int(np.count_nonzero(predicted_labels(y) == lab[s : s + 4096]))
+    return total / n, (correct / n if lab is not None else float("nan"))
 
 
 def sgd(
@@ -232,8 +189,8 @@ def sgd(
     seed: int | np.random.Generator = 0,
     X_val: object = None,
     T_val: object = None,
-    progress: bool = False,
     l2: float = 0.0,
+    callback: Callable[[int, History], object] | None = None,
 ) -> History:
     """Train ``net`` in place with minibatch stochastic gradient descent.
 
@@ -266,10 +223,11 @@ def sgd(
         Seed of the shuffling.
     X_val, T_val
         Optional validation set, evaluated after every epoch.
-    progress
-        Show an ``ipywidgets.IntProgress`` bar (in a notebook).
     l2
         Weight decay: adds ``l2/2 * sum_l ||W^(l)||^2`` to the loss (biases excluded).
+    callback
+        Called as ``callback(epoch, history)`` after every epoch, e.g. to show progress
+        (``mlp.figures.progress.progress_bar(epochs)`` returns one that draws a bar).
 
     Returns
     -------
@@ -282,70 +240,52 @@ def sgd(
         If the loss becomes NaN or infinite; the message names the epoch and minibatch
         (both counted from 1) and the learning rate.
     """
-    _check_loss(loss)
-    lr = _check_number("lr", lr)
-    l2 = _check_number("l2", l2, positive=False)
-    epochs = _check_int("epochs", epochs)
-    batch_size = _check_int("batch_size", batch_size)
-    X2, single = net._check_input(X)
+    one_of(loss, LOSS_AND_GRAD, "loss")
+    lr, l2 = finite_number(lr, "lr"), finite_number(l2, "l2", positive=False)
+    epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
+    X2, Tt, lab, val = _prepare_data(net, X, T, X_val, T_val, loss)
+    n = X2.shape[0]
+    rng = np.random.default_rng(seed)
+    hist = History()
+    for e in range(1, epochs + 1):
+        order = rng.permutation(n)
+        total, correct = 0.0, 0
+        with np.errstate(**_QUIET):
+            for k, start in enumerate(range(0, n, batch_size), start=1):
+                idx = order[start : start + batch_size]
+                where = f" at epoch {e}, minibatch {k}"
+                value, y = _step(net, X2[idx], Tt[idx], loss, lr, l2, where)
+                total += value * idx.shape[0]
+                if lab is not None:  # measured on the minibatch before its update
+                    correct += int(np.count_nonzero(predicted_labels(y) == lab[idx]))
+        hist.epoch.append(e)
+        hist.loss.append(total / n)
+        hist.accuracy.append(correct / n if lab is not None else float("nan"))
+        if val is not None:
+            vl, va = _evaluate(net, *val, loss)
+            hist.val_loss.append(vl)
+            hist.val_accuracy.append(va)
+        if callback is not None:
+            callback(e, hist)
+    return hist
+
+
+def _prepare_data(
+    net: MLP, X: object, T: object, X_val: object, T_val: object, loss: str
+) -> tuple[Array, Array, Array | None, tuple | None]:
+    """Validate the training (and validation) set once, for :func:`sgd`."""
+    X2, single = net.as_batch(X)
     if single:
         raise ValueError(
             f"X must be a batch (n, {net.n_in}), got one example of shape {X2.shape[1:]}"
         )
-    n = X2.shape[0]
-    if n == 0:
+    if X2.shape[0] == 0:
         raise ValueError("X is empty: need at least one training example")
-    Tt, lab = _prepare_targets(net, T, loss, "T", n)
+    Tt, lab = _prepare_targets(net, T, loss, "T", X2.shape[0])
     if (X_val is None) != (T_val is None):
         raise ValueError("give both X_val and T_val, or neither")
+    val = None
     if X_val is not None:
-        Xv, _ = net._check_input(X_val, "X_val")
-        Tv, labv = _prepare_targets(net, T_val, loss, "T_val", Xv.shape[0])
-    X2 = np.ascontiguousarray(X2)
-    fused = _fused(loss)
-    rng = np.random.default_rng(seed)
-    hist = History()
-    bar = _progress_bar(epochs) if progress else None
-    bufs = [np.empty_like(lin.W) for lin in net.linears]
-    for e in range(1, epochs + 1):
-        order = rng.permutation(n)
-        total, correct = 0.0, 0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for k, start in enumerate(range(0, n, batch_size), start=1):
-                idx = order[start : start + batch_size]
-                Xb = X2[idx]
-                y = net._forward(Xb)
-                value, y_bar, c = fused(y, Tt[idx], None if lab is None else lab[idx])
-                if l2:
-                    value += _l2_penalty(net, l2)
-                if not np.isfinite(value):
-                    raise FloatingPointError(
-                        f"loss became NaN at epoch {e}, minibatch {k}; "
-                        f"try a smaller learning rate (lr={lr})"
-                    )
-                net._backward(y_bar, need_x_bar=False)
-                _update(net, lr, l2, bufs)
-                total += value * idx.shape[0]
-                correct += c
-        hist.epoch.append(e)
-        hist.loss.append(total / n)
-        hist.accuracy.append(correct / n if lab is not None else float("nan"))
-        if X_val is not None:
-            vl, va = _evaluate(net, Xv, Tv, labv, loss)
-            hist.val_loss.append(vl)
-            hist.val_accuracy.append(va)
-        if bar is not None:
-            bar.value = e
-            bar.description = f"loss {hist.loss[-1]:.3g}"
-    return hist
-
-
-def _progress_bar(epochs: int) -> Any:
-    try:
-        import ipywidgets
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - ipywidgets is a runtime dependency
-        return None
-    bar = ipywidgets.IntProgress(value=0, min=0, max=epochs, description="training")
-    display(bar)
-    return bar
+        Xv, _ = net.as_batch(X_val, "X_val")
+        val = (Xv, *_prepare_targets(net, T_val, loss, "T_val", Xv.shape[0]))
+    return np.ascontiguousarray(X2), Tt, lab, val

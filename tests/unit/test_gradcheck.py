@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from mlp import gradcheck as G
+from mlp.activations import FORMULAS
 from mlp.network import MLP
 
 
@@ -66,12 +67,12 @@ def test_relu_away_from_kinks():
     assert max(errs.values()) < 1e-7, errs
 
 
-def test_a_wrong_gradient_is_caught():
+def test_a_wrong_gradient_is_caught(monkeypatch):
     rng = np.random.default_rng(0)
     net = MLP([3, 4, 1], ["sigmoid", "identity"], seed=0)
     X, T = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
-    act = net._acts[0]
-    act._f_prime_from = lambda z, h: h  # a classic bug: sigma instead of sigma'
+    sigma, _ = FORMULAS["sigmoid"]
+    monkeypatch.setitem(FORMULAS, "sigmoid", (sigma, lambda z, h: h))  # sigma instead of sigma'
     errs = G.check_mlp_gradients(net, X, T, "squared_error")
     assert errs["W1"] > G.WRONG and errs["W2"] < G.GREAT
 

@@ -69,7 +69,9 @@ def test_linear_constructor_errors(W, b, match):
 
 def test_linear_forward_errors():
     layer = Linear(np.ones((3, 4)), np.zeros(3))
-    with pytest.raises(ValueError, match=r"W has shape \(3, 4\) but x has shape \(2, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"x has shape \(2, 5\) but the layer \(W has shape \(3, 4\)\) expects"
+    ):
         layer.forward(np.ones((2, 5)))
     with pytest.raises(ValueError, match="x contains NaN"):
         layer.forward(np.array([1.0, np.nan, 0.0, 0.0]))

@@ -1,6 +1,7 @@
 """Tests of mlp.linear_models: linear classifiers, logistic regression, feature maps."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -108,3 +109,18 @@ def test_polynomial_features_and_count():
         lm.n_monomials(3, 0)
     with pytest.raises(ValueError, match="the basis grows too fast"):
         lm.polynomial_features(np.zeros((10, 784)), 3)
+
+
+def test_proba_is_stable_for_huge_scores():
+    fit = lm.LogisticFit(w=np.array([1.0]), b=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the old 1 / (1 + exp(-z)) warned below z = -709
+        p = fit.proba(np.array([[-1000.0], [0.0], [1000.0]]))
+    np.testing.assert_array_equal(p, [0.0, 0.5, 1.0])
+
+
+def test_binary_cross_entropy_is_finite_for_huge_scores():
+    z, t = np.array([-1000.0, 1000.0]), np.array([1.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lm._bce_from_scores(z, t) == pytest.approx(1000.0)

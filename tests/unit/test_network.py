@@ -122,7 +122,8 @@ def test_describe_and_to_code_round_trip():
 def test_input_errors():
     net = MLP([4, 3, 2], "relu")
     with pytest.raises(
-        ValueError, match=r"X has shape \(2, 5\) but the network expects \(4,\) or \(B, 4\)"
+        ValueError,
+        match=r"X has shape \(2, 5\) but the network \(W1 has shape \(3, 4\)\) expects \(4,\) or",
     ):
         net.forward(np.ones((2, 5)))
     with pytest.raises(ValueError, match="X contains NaN"):
@@ -159,3 +160,59 @@ def test_from_params_errors():
         MLP.from_params([(np.ones((2, 2)), np.ones(3))], "step")
     with pytest.raises(ValueError, match="non-empty list"):
         MLP.from_params([], "step")
+
+
+def test_layers_are_the_only_state_and_the_rest_are_views():
+    net = MLP([3, 4, 2], ["tanh", "identity"], seed=0)
+    assert [type(layer).__name__ for layer in net.layers] == [
+        "Linear",
+        "Activation",
+        "Linear",
+        "Activation",
+    ]
+    assert net.linears[1] is net.layers[2]
+    net.layers[1].name = "relu"  # the views follow the layers
+    assert net.activations == ["relu", "identity"] and net.sizes == [3, 4, 2]
+
+
+def test_hidden_runs_one_forward_pass_and_leaves_the_state_of_forward(monkeypatch):
+    net = MLP([3, 5, 4, 2], "tanh", seed=0)
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    calls = []
+    original = mlp.layers.Linear.forward
+
+    def counting(self, x, *, check=True):
+        calls.append(self)
+        return original(self, x, check=check)
+
+    monkeypatch.setattr(mlp.layers.Linear, "forward", counting)
+    H2 = net.hidden(X, 2)
+    assert len(calls) == 3  # each linear layer once
+    W1, b1 = net.params()[0]
+    W2, b2 = net.params()[1]
+    np.testing.assert_allclose(H2, np.tanh(np.tanh(X @ W1.T + b1) @ W2.T + b2))
+    y_bar = np.ones((6, 2))
+    net.backward(y_bar)  # the stored values are those of a full forward pass on X
+    ref = net.copy()
+    ref.forward(X)
+    ref.backward(y_bar)
+    for (Wa, ba), (Wb, bb) in zip(net.grads(), ref.grads(), strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+        np.testing.assert_array_equal(ba, bb)
+    assert net.hidden(X[0], 1).shape == (5,)
+
+
+def test_unchecked_fast_path_gives_the_same_numbers():
+    net = MLP([3, 4, 2], "sigmoid", seed=1)
+    X = np.random.default_rng(1).normal(size=(5, 3))
+    X2, single = net.as_batch(X)
+    assert not single and X2.dtype == net.dtype
+    y = net.forward(X)
+    np.testing.assert_array_equal(net.forward(X2, check=False), y)
+    assert net.backward(np.ones_like(y), check=False, need_x_bar=False) is None
+    fast = [(W.copy(), b.copy()) for W, b in net.grads()]
+    x_bar = net.backward(np.ones_like(y))
+    assert x_bar.shape == X.shape
+    for (Wa, ba), (Wb, bb) in zip(fast, net.grads(), strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+        np.testing.assert_array_equal(ba, bb)

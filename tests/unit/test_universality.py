@@ -343,3 +343,16 @@ def test_approximate_function_2d() -> None:
         assert approximate_function_2d(f, 8, unit, n_eval=101)[1] > 0.4
     with pytest.raises(ValueError, match="metric"):
         approximate_function_2d(f, 4, metric="median")
+
+
+def test_universality_offers_the_split_modules_names() -> None:
+    import mlp.boolean_networks
+    import mlp.bump_networks
+    import mlp.towers
+    import mlp.universality as U
+
+    assert U.bump_network is mlp.bump_networks.bump_network
+    assert U.towers_network is mlp.towers.towers_network
+    assert U.boolean_function_network is mlp.boolean_networks.boolean_function_network
+    assert U._fit_bump_heights is U.fit_bump_heights  # old name kept for mlp.figures.bumps
+    assert all(hasattr(U, name) for name in U.__all__)
