@@ -43,10 +43,10 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from mlp.bump_networks import hidden_contributions
 from mlp.figures.bump_challenge import DesignChallenge
 from mlp.figures.bumps import UNIT_COLOURS, BumpBuilder, SigmoidStep
 from mlp.figures.frames import Frames
-from mlp.universality import hidden_contributions
 
 HERE = Path(__file__).resolve().parent
 TARGET_MS = 50.0

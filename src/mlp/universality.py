@@ -1,12 +1,11 @@
 """Expressive power by construction: approximating functions with bumps and towers.
 
-The universality argument of the lecture, as code. The pieces live in their own modules
-and are imported here, so ``mlp.universality`` offers every construction of the chapter:
+The universality argument of the lecture, as code. The pieces live in their own modules:
 
-* ``mlp.bump_networks``: steps and bumps from one hidden layer (:func:`bump_network`);
-* ``mlp.towers``: towers on a grid, for two inputs (:func:`towers_network`);
-* ``mlp.boolean_networks``: the XOR network, softened thresholds, and a network for any
-  Boolean function (:func:`boolean_function_network`).
+* :mod:`mlp.bump_networks`: steps and bumps from one hidden layer;
+* :mod:`mlp.towers`: towers on a grid, for two inputs;
+* :mod:`mlp.boolean_networks`: the XOR network, softened thresholds, and a network for any
+  Boolean function.
 
 This module approximates a function ``f`` on an interval (or the unit square) by a sum
 of bumps (towers) and measures the error. Every builder returns an ordinary
@@ -26,15 +25,12 @@ from collections.abc import Callable
 import numpy as np
 
 from mlp._checks import finite_number, one_of
-from mlp.boolean_networks import binary_inputs, boolean_function_network, soften, xor_network
 from mlp.bump_networks import (
     UNITS,
-    UNITS_PER_STEP,
     bump_layout,
     bump_network,
     check_1h1,
     hidden_contributions,
-    step_network,
 )
 from mlp.network import MLP
 from mlp.towers import towers_network
@@ -42,23 +38,12 @@ from mlp.towers import towers_network
 Array = np.ndarray
 
 __all__ = [
-    "UNITS",
-    "UNITS_PER_STEP",
     "approximate_function",
     "approximate_function_2d",
-    "binary_inputs",
-    "boolean_function_network",
-    "bump_layout",
-    "bump_network",
     "fit_bump_heights",
     "fit_heights",
-    "hidden_contributions",
     "indicator_l1_error",
-    "soften",
-    "step_network",
     "sup_error",
-    "towers_network",
-    "xor_network",
 ]
 
 
@@ -231,6 +216,3 @@ def approximate_function_2d(
     y = net.forward(np.column_stack([g1.ravel(), g2.ravel()]))[:, 0]
     gap = np.abs(y - np.asarray(f(g1, g2), dtype=float).ravel())
     return net, float(gap.max() if metric == "sup" else gap.mean())
-
-
-_fit_bump_heights = fit_bump_heights  # the old private name, still imported by mlp.figures.bumps

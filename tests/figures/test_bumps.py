@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from mlp.bump_networks import bump_network
 from mlp.figures.bumps import UNIT_COLOURS, BumpBuilder, SigmoidStep, weights_html
 from mlp.figures.frames import Frames
-from mlp.universality import bump_network
 
 
 def numbers(text: str, name: str) -> list[float]:

@@ -9,8 +9,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from mlp.bump_networks import UNITS, bump_network  # noqa: E402
 from mlp.figures import universality_plots as up  # noqa: E402
-from mlp.universality import UNITS, bump_network, towers_network  # noqa: E402
+from mlp.towers import towers_network  # noqa: E402
 
 
 def titled(fig) -> bool:

@@ -9,9 +9,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import mlp  # noqa: E402
+from mlp.boolean_networks import soften, xor_network  # noqa: E402
 from mlp.figures import xor  # noqa: E402
 from mlp.figures.frames import STATIC_ENV  # noqa: E402
-from mlp.universality import soften, xor_network  # noqa: E402
 
 X, T = mlp.xor_data()
 

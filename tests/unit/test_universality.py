@@ -10,22 +10,15 @@ import numpy as np
 import pytest
 
 from mlp import MLP, sigmoid
+from mlp.boolean_networks import binary_inputs, boolean_function_network, soften, xor_network
+from mlp.bump_networks import UNITS, bump_layout, bump_network, hidden_contributions, step_network
+from mlp.towers import towers_network
 from mlp.universality import (
-    UNITS,
     approximate_function,
     approximate_function_2d,
-    binary_inputs,
-    boolean_function_network,
-    bump_layout,
-    bump_network,
     fit_heights,
-    hidden_contributions,
     indicator_l1_error,
-    soften,
-    step_network,
     sup_error,
-    towers_network,
-    xor_network,
 )
 
 XOR = np.array([0.0, 1.0, 1.0, 0.0])
@@ -345,14 +338,8 @@ def test_approximate_function_2d() -> None:
         approximate_function_2d(f, 4, metric="median")
 
 
-def test_universality_offers_the_split_modules_names() -> None:
-    import mlp.boolean_networks
-    import mlp.bump_networks
-    import mlp.towers
+def test_universality_defines_what_it_exports() -> None:
+    """Each name lives in one module: universality exports only its own functions."""
     import mlp.universality as U
 
-    assert U.bump_network is mlp.bump_networks.bump_network
-    assert U.towers_network is mlp.towers.towers_network
-    assert U.boolean_function_network is mlp.boolean_networks.boolean_function_network
-    assert U._fit_bump_heights is U.fit_bump_heights  # old name kept for mlp.figures.bumps
-    assert all(hasattr(U, name) for name in U.__all__)
+    assert U.__all__ and all(getattr(U, name).__module__ == U.__name__ for name in U.__all__)

@@ -1,6 +1,6 @@
 """Nielsen's function design challenge, for hard-threshold, sigmoid and ReLU units.
 
-``N`` adjacent bumps cover ``[0, 1]`` (:func:`mlp.universality.bump_layout`); the reader sets
+``N`` adjacent bumps cover ``[0, 1]`` (:func:`mlp.bump_networks.bump_layout`); the reader sets
 their heights to match a target curve, and a score (the mean absolute error) says when the
 challenge is won. In a kernel, :class:`DesignChallenge` offers one slider per height and a
 "show the network" toggle (its richer live view, passed to
@@ -25,6 +25,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from mlp.bump_networks import UNITS, UNITS_PER_STEP, bump_layout, bump_network
 from mlp.figures.bumps import (
     AXES_RECT,
     DPI,
@@ -36,7 +37,7 @@ from mlp.figures.bumps import (
 from mlp.figures.fast_redraw import fixed_axes, freeze_static, side_legend
 from mlp.figures.frames import Control, Frames, on_figure
 from mlp.network import MLP
-from mlp.universality import UNITS, UNITS_PER_STEP, approximate_function, bump_layout, bump_network
+from mlp.universality import approximate_function
 
 __all__ = ["HEIGHT_RULES", "DesignChallenge", "challenge_target"]
 

@@ -31,10 +31,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from mlp.activations import relu, sigmoid
+from mlp.bump_networks import UNITS, bump_network, hidden_contributions
 from mlp.figures.fast_redraw import fixed_axes, freeze_static, side_legend
 from mlp.figures.frames import Control, Frames, on_figure
 from mlp.network import MLP
-from mlp.universality import UNITS, bump_network, hidden_contributions
 
 __all__ = [
     "AXES_RECT",

@@ -12,9 +12,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from mlp.bump_networks import UNITS
 from mlp.figures.bumps import UNIT_COLOURS, UNIT_LABELS
 from mlp.network import MLP
-from mlp.universality import UNITS, indicator_l1_error
+from mlp.universality import indicator_l1_error
 
 __all__ = ["plot_approximation_rates", "plot_bump_errors", "plot_bumps_by_unit", "plot_towers"]
 

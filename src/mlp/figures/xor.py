@@ -1,14 +1,14 @@
 """Figures of chapter 5: the hand-designed XOR network and its softened (sigmoid) version.
 
-The network is a 2-2-1 :class:`~mlp.network.MLP` (``mlp.universality.xor_network()``): two hidden
-units whose lines cut the input square, and one output unit, a line in hidden space.
+The network is a 2-2-1 :class:`~mlp.network.MLP` (``mlp.boolean_networks.xor_network()``):
+two hidden units whose lines cut the input square, and one output unit, a line in hidden space.
 :func:`plot_xor_network` draws it in both spaces; :func:`soft_xor_explorer` shows the
-network of ``mlp.universality.soften(net, k)`` as the scale ``k`` grows, and
+network of ``mlp.boolean_networks.soften(net, k)`` as the scale ``k`` grows, and
 :func:`plot_error_vs_k` its error at the four inputs against the bound of the chapter.
 
 Examples
 --------
->>> from mlp.universality import soften, xor_network
+>>> from mlp.boolean_networks import soften, xor_network
 >>> X, t = mlp.xor_data()
 >>> max_error(xor_network(), X, t)
 0.0
@@ -28,10 +28,10 @@ from matplotlib.figure import Figure
 
 import mlp
 from mlp._checks import as_float_array
+from mlp.boolean_networks import soften
 from mlp.figures.features import output_line, plot_line
 from mlp.figures.frames import Control, Frames, on_figure
 from mlp.figures.plots import draw_network
-from mlp.universality import soften
 
 Array = np.ndarray
 
@@ -260,7 +260,7 @@ def soft_xor_explorer(
     Parameters
     ----------
     net
-        The threshold network (2-2-1), softened by ``mlp.universality.soften``.
+        The threshold network (2-2-1), softened by ``mlp.boolean_networks.soften``.
     X, t
         The four inputs and their XOR targets.
     ks

@@ -294,10 +294,7 @@ class Playground:
         return compute_features(X, self.config.features)
 
     def grid_features(self, resolution: int) -> Array:
-        """:meth:`features` of the grid points (cached per resolution).
-
-        See :func:`~mlp.figures.playground.data.grid_points`.
-        """
+        """:meth:`features` of :func:`~mlp.figures.playground.data.grid_points`, cached."""
         if resolution not in self._grid_cache:
             self._grid_cache[resolution] = self.features(grid_points(resolution))
         return self._grid_cache[resolution]
