@@ -57,7 +57,9 @@ def phone_page(request, chromium, site, screenshot_dir) -> Iterator[tuple[str, o
     wait_ready(page)
     shots = screenshot_dir / "phone"
     shots.mkdir(exist_ok=True)
-    page.screenshot(path=str(shots / f"{_doc_id(request.param)}.png"), full_page=True, timeout=90_000)
+    page.screenshot(
+        path=str(shots / f"{_doc_id(request.param)}.png"), full_page=True, timeout=90_000
+    )
     yield request.param, page
     context.close()
 
@@ -109,7 +111,9 @@ def dark_page(request, chromium, site, screenshot_dir) -> Iterator[tuple[str, ob
     wait_ready(page)
     shots = screenshot_dir / "dark"
     shots.mkdir(exist_ok=True)
-    page.screenshot(path=str(shots / f"{_doc_id(request.param)}.png"), full_page=True, timeout=90_000)
+    page.screenshot(
+        path=str(shots / f"{_doc_id(request.param)}.png"), full_page=True, timeout=90_000
+    )
     yield request.param, page
     context.close()
 
