@@ -51,7 +51,7 @@ def test_grids_match_the_chapter() -> None:
     assert explorer_grid(SIGMOID)[0] == 24
     assert DesignChallenge(mode="live").threshold == 0.06
     plain = re.sub(r"\s+", " ", _plain(page("06-universality")[1]))
-    assert "(48 states" in plain and "below 0.06" in plain
+    assert "precomputes 48 states" in plain and "below 0.06" in plain
 
 
 def test_six_bumps_win_the_design_challenge() -> None:
