@@ -56,7 +56,7 @@ def stable_sigmoid(z: Array) -> Array:
 
     For ``z >= 0`` it evaluates ``1 / (1 + e)`` and for ``z < 0`` the equal ``e / (1 + e)``,
     with ``e = exp(-|z|)`` in ``(0, 1]``, so ``exp`` never overflows (no warning at
-    ``z = -1000``). The dtype of ``z`` is kept. Every sigmoid in :mod:`mlp` is this one.
+    ``z = -1000``). The dtype of ``z`` is kept. Every sigmoid in ``mlp`` is this one.
 
     Examples
     --------

@@ -4,8 +4,8 @@ and the lecture's network for any Boolean function.
 Every builder returns an ordinary :class:`mlp.network.MLP`. Inputs are batches ``(B, D)``
 of bits, one example per row.
 
-Conventions
------------
+Conventions of the truth tables
+-------------------------------
 Boolean truth tables
     A function of ``D`` binary inputs is given by its ``2**D`` outputs, listed in the order
     of :func:`binary_inputs`: row ``i`` holds the bits of ``i`` with ``x_1`` the most

@@ -141,7 +141,7 @@ def fit_bump_heights(
     """Least-squares heights of adjacent bumps, fitted to ``f`` on 2001 points of ``[a, b]``.
 
     Each bump keeps its shape (``edges``, ``unit``, steepness ``k`` as for
-    :func:`bump_network`); only the ``len(edges) - 1`` heights are chosen, to minimise the
+    :func:`~mlp.bump_networks.bump_network`); only the ``len(edges) - 1`` heights are chosen, to minimise the
     squared error. Used by ``approximate_function(..., heights="lstsq")``.
     """
     n = len(edges) - 1
@@ -187,7 +187,7 @@ def approximate_function_2d(
     """Approximate ``f(x1, x2)`` on ``[0, 1]^2`` by ``n * n`` towers with heights ``f(centre)``.
 
     The tower centres form an ``n x n`` grid from 0 to 1 in each direction (the layout of
-    :func:`bump_layout` along each axis). ``steepness`` defaults to ``20 / w``.
+    :func:`~mlp.bump_networks.bump_layout` along each axis). ``steepness`` defaults to ``20 / w``.
 
     With sigmoid or ReLU units the towers leave narrow holes at the grid's corners: there
     both one-dimensional bumps are half on, their sum is 1 for all four neighbouring
@@ -203,7 +203,7 @@ def approximate_function_2d(
     Returns
     -------
     (MLP, float)
-        The network (:func:`towers_network`) and its error.
+        The network (:func:`~mlp.towers.towers_network`) and its error.
     """
     one_of(metric, ("sup", "mean"), "metric")
     centres, edges = bump_layout(0.0, 1.0, n)

@@ -33,7 +33,7 @@ from mlp.figures.frames import Control, Frames
 __all__ = ["UNANSWERED", "choice", "numeric"]
 
 UNANSWERED = "?"
-"""The first position of a quiz's control: no answer chosen yet."""
+"""No answer chosen yet (the first position of every quiz's control)."""
 
 
 def _verdict(right: bool, text: str) -> str:
