@@ -141,8 +141,8 @@ def fit_bump_heights(
     """Least-squares heights of adjacent bumps, fitted to ``f`` on 2001 points of ``[a, b]``.
 
     Each bump keeps its shape (``edges``, ``unit``, steepness ``k`` as for
-    :func:`~mlp.bump_networks.bump_network`); only the ``len(edges) - 1`` heights are chosen, to minimise the
-    squared error. Used by ``approximate_function(..., heights="lstsq")``.
+    :func:`~mlp.bump_networks.bump_network`); only the ``len(edges) - 1`` heights are
+    chosen, to minimise the squared error. Used by ``approximate_function(..., heights="lstsq")``.
     """
     n = len(edges) - 1
     x = np.linspace(a, b, 2001)
