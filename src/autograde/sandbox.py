@@ -44,12 +44,20 @@ from autograde.limits import NICE, Limits, kill_uid, lease_uid, uid_cpu_seconds
 from autograde.mounts import bwrap_command, python_executable
 from autograde.workers import child_env
 
-__all__ = ["Limits", "RunResult", "SandboxUnavailable", "bwrap_works", "check_closed",
-           "resolve_mode", "run_submission"]
+__all__ = [
+    "Limits",
+    "RunResult",
+    "SandboxUnavailable",
+    "bwrap_works",
+    "check_closed",
+    "resolve_mode",
+    "run_submission",
+]
 
 CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 POLL_SECONDS = 0.1
 MACHINE_FRACTION = 0.5  # backstop with less CPU used than this share of the budget: "machine"
+
 
 @dataclasses.dataclass
 class RunResult:
@@ -96,8 +104,9 @@ def fallback_unavailable() -> str | None:
         return ("the grader is not root, so a submission cannot run as a uid of its own and "
                 "could read every file the grader can read")  # fmt: skip
     try:
-        p = subprocess.run([sys.executable, "-I", "-c", "import socket; socket.socket()"],
-                           preexec_fn=confine.deny_syscalls, capture_output=True, timeout=60)  # fmt: skip
+        probe = [sys.executable, "-I", "-c", "import socket; socket.socket()"]
+        p = subprocess.run(probe, preexec_fn=confine.deny_syscalls, capture_output=True,
+                           timeout=60)  # fmt: skip
     except (OSError, subprocess.SubprocessError) as e:
         return f"the seccomp filter cannot be installed ({type(e).__name__}: {e})"
     if p.returncode == 0 or b"PermissionError" not in p.stderr:
@@ -203,14 +212,22 @@ def _mode_mechanisms(mode: str, limits: Limits) -> tuple[list[str], list[str]]:
     """``(mechanisms, degraded)`` that the mode itself brings."""
     if mode == "bwrap":
         return ["bwrap", f"tmpfs:{limits.tmpfs_bytes}", "read-only-root", "seccomp"], []
-    shared = "tmpfs: not in use (/tmp and /dev/shm are the machine's; files bounded only by " \
-             "the file-size limit, the uid's files removed after the run)"
+    shared = (
+        "tmpfs: not in use (/tmp and /dev/shm are the machine's; files bounded only by "
+        "the file-size limit, the uid's files removed after the run)"
+    )
     if mode == "fallback":
         return ["fallback", "seccomp", "private-workdir"], [
             "bwrap: not in use (fallback: the grader's files are closed to the uid, "
-            "sockets refused by seccomp; the rest of the machine is visible)", shared]
-    return [], ["bwrap: not in use (--sandbox none: the child can read this user's files "
-                "and use the network)", shared, "seccomp: not in use (--sandbox none)"]
+            "sockets refused by seccomp; the rest of the machine is visible)",
+            shared,
+        ]
+    return [], [
+        "bwrap: not in use (--sandbox none: the child can read this user's files "
+        "and use the network)",
+        shared,
+        "seccomp: not in use (--sandbox none)",
+    ]
 
 
 def _workdir(tmp: Path, uid: int | None) -> str:
