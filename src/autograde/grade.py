@@ -95,7 +95,7 @@ def _run_notes(rep: ChildReport, run: RunResult, limits: Limits) -> tuple[str, l
         budget = (
             f"its CPU time budget of {limits.cpu_seconds:g} s"
             if cause == "cpu"
-            else f"{limits.wall_seconds:g} s"
+            else f"{limits.wall_seconds:g} s (it was waiting, not computing: e.g. time.sleep)"
         )
         notes.append(
             f"Your notebook did not finish within {budget}{where}; answers not collected by "

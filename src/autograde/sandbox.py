@@ -40,7 +40,7 @@ from pathlib import Path
 
 from autograde import confine, workers, zygote
 from autograde.cgroups import Cgroup
-from autograde.limits import NICE, Limits, kill_uid, lease_uid, uid_cpu_seconds
+from autograde.limits import NICE, Limits, kill_uid, lease_uid, uid_cpu_seconds, uid_processes
 from autograde.mounts import bwrap_command, python_executable
 from autograde.workers import child_env
 
@@ -57,6 +57,7 @@ __all__ = [
 CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 POLL_SECONDS = 0.1
 MACHINE_FRACTION = 0.5  # backstop with less CPU used than this share of the budget: "machine"
+IDLE_FRACTION = 0.25  # ... unless it waited for a CPU less than this share of the wall: "idle"
 
 
 @dataclasses.dataclass
@@ -72,7 +73,7 @@ class RunResult:
     seconds: float
     mode: str
     cpu_seconds: float = 0.0
-    timeout_cause: str | None = None  # None, "cpu" or "machine"
+    timeout_cause: str | None = None  # None, "cpu", "idle" or "machine"
     mechanisms: tuple[str, ...] = ()
     degraded: tuple[str, ...] = ()  # "mechanism: why it was not in force"
     peak_tasks: int | None = None
@@ -159,37 +160,6 @@ def check_closed(mode: str, protect: list[Path]) -> None:
             f"fallback mode: {len(found)} file(s) the submissions must not read are readable "
             f"by other users ({shown}). Close them first: chmod -R go-rwx {' '.join(tops)}"
         )
-
-
-@functools.cache
-def _mpl_cache() -> Path | None:
-    """Build matplotlib's font cache once per grading process (else every child rebuilds it,
-    about a second each).  Returns the cache file, or None if matplotlib is unavailable."""
-    import atexit
-
-    try:  # the grader's own cache, if matplotlib has built one already
-        import matplotlib
-
-        found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-        if found:
-            return found[-1]
-    except Exception:  # noqa: BLE001 - no matplotlib, or an unusable cache dir
-        pass
-    d = Path(tempfile.mkdtemp(prefix="autograde-mpl-"))
-    atexit.register(shutil.rmtree, d, True)
-    env = {"MPLCONFIGDIR": str(d), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}
-    try:
-        subprocess.run(
-            [sys.executable, "-I", "-c", "import matplotlib.font_manager"],
-            env=env,
-            capture_output=True,
-            timeout=120,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = sorted(d.glob("fontlist-*.json"))
-    return files[0] if files else None
 
 
 def _job(mode: str, limits: Limits, uid: int | None, cwd: str, args: list[str]) -> dict:
@@ -289,8 +259,30 @@ def _watch(worker: workers.Worker, cg: Cgroup, uid: int | None, limits: Limits):
         if cpu >= limits.cpu_seconds:
             return False, None, cpu, "cpu"
         if time.monotonic() - t0 >= limits.wall_seconds:
-            starved = cpu < MACHINE_FRACTION * limits.cpu_seconds
-            return False, None, cpu, "machine" if starved else "cpu"
+            return False, None, cpu, _backstop_cause(cg, uid, cpu, limits)
+
+
+def _backstop_cause(cg: Cgroup, uid: int | None, cpu: float, limits: Limits) -> str:
+    """Why the wall backstop fired: ``cpu`` (it computed), ``machine`` (it was ready to run
+    but waited for a CPU: other programs' load), ``idle`` (it neither computed nor waited
+    for a CPU: it slept, or blocked on input)."""
+    if cpu >= MACHINE_FRACTION * limits.cpu_seconds:
+        return "cpu"
+    pids = cg.pids() or (set(uid_processes(uid)) if uid is not None else set())
+    if pids and _run_delay(pids) < IDLE_FRACTION * limits.wall_seconds:
+        return "idle"
+    return "machine"
+
+
+def _run_delay(pids) -> float:
+    """Seconds the processes' live threads spent runnable, waiting for a CPU (schedstat)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for t in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                    total += int(f.read().split()[1])
+    return total / 1e9
 
 
 def _stop(worker: workers.Worker, cg: Cgroup, uid: int | None, ended: bool, rc):
@@ -368,7 +360,7 @@ def run_submission(
         stack.callback(cg.close)
         cwd = _workdir(tmp, uid) if mode != "bwrap" else "/submission"
         job = _job(mode, limits, uid, cwd, child_args)
-        worker = stack.enter_context(workers.lease(mode, _mpl_cache()))
+        worker = stack.enter_context(workers.lease(mode, workers.mpl_cache()))
         fds = _open_inputs(notebook, requests_file, tmp / "results.jsonl", cg)
         rc, out, err, cpu, cause = _execute(worker, job, fds, limits, cg, uid)
         with open(tmp / "results.jsonl", "rb") as f:
