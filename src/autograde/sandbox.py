@@ -1,20 +1,26 @@
 """Run one submission in a separate, locked-down process.
 
-What is guaranteed where (see book/instructor-guide.md, which states what was measured):
+Each submission runs in its own child, forked from a warm worker (:mod:`autograde.workers`,
+:mod:`autograde.zygote`) that has imported numpy, matplotlib and IPython; the child confines
+itself before running a line of the notebook.  Modes (see book/instructor-guide.md, which
+states what was measured):
 
-``bwrap`` mode (bubblewrap available, the default when it works)
+``bwrap`` (bubblewrap can make namespaces here; ``auto`` picks it first)
     The child sees only read-only system directories (``/usr``), the Python installation,
-    the virtual environment, the ``mlp`` package, the runner script and the hidden inputs.
+    the virtual environment, the ``mlp`` package and its own notebook and hidden inputs.
     ``/`` and ``/dev`` are read-only; the only writable places are ``/tmp``, ``/dev/shm`` and
-    the working directory, each a tmpfs of ``Limits.tmpfs_bytes``.  No network, a private
-    PID namespace (it cannot see or signal the grader), no capabilities, dies with the
-    grader.  The repository, the solutions, the specs, the other submissions and the
-    grader's output directory do not exist inside.
-``none`` mode (no bubblewrap: a warning is printed and recorded)
-    Only the limits, the clean environment, the separate process and the private working
-    directory hold; the child *can* read any file its user can read and use the network.
+    the working directory, each a fresh tmpfs of ``Limits.tmpfs_bytes`` of its own.  No
+    network, a PID namespace per worker, no capabilities, dies with the grader.
+``fallback`` (no bubblewrap, as inside Docker; ``auto`` picks it second; needs root)
+    The child runs as a uid of its own and cannot read the grader's files, which must be
+    closed to other users (:func:`check_closed` refuses to grade otherwise); the seccomp
+    filter of :mod:`autograde.confine` refuses every socket and ``ptrace``, ``mount``,
+    ``unshare``...; a private working directory.  The rest of the machine is visible.
+``none`` (only when asked for by name; every report says so)
+    As ``fallback`` without the seccomp filter and the check: the child can read any file
+    its user can read and use the network.
 
-In both modes (where the machine allows, see :mod:`autograde.cgroups` and
+In every mode (where the machine allows, see :mod:`autograde.cgroups` and
 :mod:`autograde.limits`): a cgroup per submission caps the memory (tmpfs and shared memory
 included), the tasks and the CPU share of all its processes together; a uid of its own
 (when the grader is root) makes ``RLIMIT_NPROC`` count its processes; per-process rlimits
@@ -54,7 +60,6 @@ __all__ = [
     "run_submission",
 ]
 
-CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 POLL_SECONDS = 0.1
 MACHINE_FRACTION = 0.5  # backstop with less CPU used than this share of the budget: "machine"
 IDLE_FRACTION = 0.25  # ... unless it waited for a CPU less than this share of the wall: "idle"
