@@ -6,8 +6,9 @@ untouched student notebooks, and 8 % odd submissions (giant printed output, ``sy
 cell, stderr noise, invalid JSON) -- but no infinite loops, which would only measure the
 time limit.  Each submission is graded in its own confined child of a warm worker (the
 sandbox ``auto`` picks) exactly as ``python -m autograde grade EXERCISE DIR --out OUT --jobs 2``
-does.  Besides the wall time, the CPU seconds per submission (grader, workers and children
-together, from ``getrusage``), which other programs' load inflates much less.
+does.  Besides the wall time, the CPU seconds per submission (the grader's own, from
+``getrusage``, plus each child's, from its cgroup), which other programs' load inflates much
+less.
 
 Usage::
 
@@ -99,7 +100,8 @@ def run(exercise: str, n: int, jobs: int, sandbox: str) -> dict:
         res = grade_folder(exercise, subs, tmp / "out", jobs=jobs, seed=1, sandbox=sandbox,
                            quiet=True)  # fmt: skip
         wall = time.perf_counter() - t0
-        cpu = _cpu() - cpu0  # the workers are reaped by grade_folder: their CPU is in
+        # the grader's own CPU, and each submission's (its cgroup's, measured by the grader)
+        cpu = _cpu() - cpu0 + sum(g.cpu_seconds for g in res)
         load1 = os.getloadavg()[0]
         per = sorted(g.seconds for g in res)
         statuses: dict[str, int] = {}
@@ -172,8 +174,9 @@ def _report(a, mode: str, rows: list[dict], warning: str | None) -> list[str]:
         )
     lines += [
         "",
-        "CPU seconds per submission: the grader's, the workers' and the children's CPU "
-        "(`getrusage`) divided by the class size. Per-submission times are wall-clock times of "
+        "CPU seconds per submission: the grader's own CPU (`getrusage`) plus each child's "
+        "(its cgroup's `cpuacct.usage`), divided by the class size (the workers' one-off "
+        "start, about a second each, is not in it). Per-submission times are wall-clock times of "
         "one run, measured while the other job runs; a load average above the core count means "
         "other programs were competing for the CPU and the wall times are pessimistic.",
         "",

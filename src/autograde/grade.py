@@ -67,6 +67,7 @@ class Graded:
     notebook_choice: str = ""
     max_total: float = 0.0
     timeout_cause: str | None = None
+    cpu_seconds: float = 0.0  # CPU of the submission's processes (its cgroup, or its uid)
     sandbox: str = ""  # the run's sandbox mode, written into every report
 
 
@@ -170,6 +171,7 @@ def judge(
         stderr=run.stderr if run else "",
         max_total=sum(c.points for c in plan.checks),
         timeout_cause=getattr(run, "timeout_cause", None) if run else None,
+        cpu_seconds=getattr(run, "cpu_seconds", 0.0) if run else 0.0,
     )
 
 
@@ -214,9 +216,9 @@ def _run_and_retry(spec, plan, requests_file, path: Path, limits, mode) -> Grade
             f"code cell {cell} (`{first.heads.get(cell, '')}`) {what}; your notebook was "
             "run a second time without that cell."
         )
-        seconds = run.seconds
+        seconds, cpu = run.seconds, run.cpu_seconds
         run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
-        run.seconds += seconds
+        run.seconds, run.cpu_seconds = run.seconds + seconds, run.cpu_seconds + cpu
     g = judge(spec, plan, "", run, None, limits)
     if retry_note:
         g.notes.insert(0, retry_note)

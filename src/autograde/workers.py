@@ -19,6 +19,7 @@ import contextlib
 import functools
 import json
 import os
+import queue
 import shutil
 import socket
 import subprocess
@@ -114,11 +115,11 @@ class Worker:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = open(self.stage / "worker.log", "wb")  # noqa: SIM115 - closed in close()
         try:
-            self.proc = subprocess.Popen(
+            self.proc = _in_spawner(lambda: subprocess.Popen(
                 self._command(theirs.fileno()), stdin=subprocess.DEVNULL, stdout=self.log,
                 stderr=self.log, env=self._env(), pass_fds=(theirs.fileno(),),
                 start_new_session=True, cwd=self.stage,
-            )  # fmt: skip
+            ))  # fmt: skip
         finally:
             theirs.close()
         self.preloaded = self._await_ready()
@@ -198,13 +199,48 @@ class Worker:
         with contextlib.suppress(OSError):
             self.sock.close()
         proc = getattr(self, "proc", None)
-        if proc is not None:
+        if proc is not None:  # it ends when its socket closes (and is reaped with its CPU)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, 9)
             proc.kill()
             proc.wait()
         self.log.close()
         shutil.rmtree(self.stage, ignore_errors=True)
+
+
+_spawns: queue.Queue = queue.Queue()
+_spawner: threading.Thread | None = None
+
+
+def _spawn_loop() -> None:
+    while True:
+        start, box, done = _spawns.get()
+        try:
+            box.append(start())
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            box.append(e)
+        done.set()
+
+
+def _in_spawner(start):
+    """Run ``start`` (a Popen) in one long-lived thread: a worker dies with the thread that
+    started it (bubblewrap's --die-with-parent, the zygote's parent-death signal), so no
+    worker may be started by a grading pool's thread, which ends with the pool."""
+    global _spawner
+    with _lock:
+        if _spawner is None:
+            _spawner = threading.Thread(target=_spawn_loop, name="autograde-spawner",
+                                        daemon=True)  # fmt: skip
+            _spawner.start()
+    box: list = []
+    done = threading.Event()
+    _spawns.put((start, box, done))
+    done.wait()
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
 
 
 _idle: dict[str, list[Worker]] = {}
