@@ -79,6 +79,13 @@ def private_tmpfs(dirs, size):
         _check(_libc.mount(b"tmpfs", d.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), d)
 
 
+def drop_capabilities():
+    """Empty the effective, permitted and inheritable sets (``capset``)."""
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()  # two {effective, permitted, inheritable}, all zero
+    _check(_libc.capset(header, data), "capset")
+
+
 def _open_to_others(path):
     """True when a user who is neither owner nor group can pass through every folder."""
     return all(os.stat(p).st_mode & stat.S_IXOTH for p in [path, *_parents(path)])
@@ -158,6 +165,8 @@ def confine_child(job, fds):
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)  # every capability goes with it
+    else:  # no uid to switch to (a user namespace): drop the capabilities themselves
+        drop_capabilities()
     os.umask(0o077)
     for d in job["make_dirs"]:
         os.makedirs(d, mode=0o700, exist_ok=True)

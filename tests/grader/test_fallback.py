@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograde import sandbox
+from autograde import sandbox, zygote
 from autograde.grade import grade_folder
 from autograde.limits import Limits, stray_processes
 from autograde.sandbox import SandboxUnavailable, bwrap_works, resolve_mode
@@ -37,6 +37,8 @@ HONEST = ("solution", "student-untouched", "sign-error", "w1-transposed", "no-ba
 
 ATTACK = r"""
 import os, socket
+import colorsys, wave  # stdlib modules no worker preloads: importable (under a closed /root)
+print("import-ok", colorsys.__name__, wave.__name__)
 def probe(path):
     try:
         with open(path, "rb") as f:
@@ -156,6 +158,7 @@ def test_a_class_without_bwrap(monkeypatch, tmp_path):
     log = (tmp_path / "out" / "logs" / "attack-probe.stdout.txt").read_text()
     probes = [line.split(" ", 2)[1:] for line in log.splitlines() if line.startswith("probe ")]
     assert len(probes) == len(targets) + 3 + 4, log
+    assert "import-ok colorsys wave" in log
     for what, result in probes:
         assert "DENIED" in result.split()[:2] and "READ" not in result, (what, result)
     for name, row in rows.items():
@@ -175,3 +178,21 @@ def test_a_class_without_bwrap(monkeypatch, tmp_path):
     if bwrap_works():  # the same class under bubblewrap: the same scores
         again = _grade(ex, subs, tmp_path / "out-bwrap", "bwrap")
         assert {k: v["total"] for k, v in again.items()} == {k: v["total"] for k, v in rows.items()}
+
+
+@pytest.mark.skipif(not ROOT_USER, reason="needs capabilities to drop")
+def test_a_child_without_a_uid_of_its_own_drops_its_capabilities():
+    """In a user namespace (no uid to switch to) the child empties its capability sets."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            zygote.drop_capabilities()
+            caps = [ln for ln in open("/proc/self/status") if ln.startswith(("CapEff", "CapPrm"))]
+            os.write(w, "".join(caps).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    os.waitpid(pid, 0)
+    caps = dict(line.split(":") for line in os.read(r, 4096).decode().splitlines())
+    assert {k: int(v, 16) for k, v in caps.items()} == {"CapEff": 0, "CapPrm": 0}
