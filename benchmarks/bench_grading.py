@@ -115,6 +115,7 @@ def run(exercise: str, n: int, jobs: int, sandbox: str) -> dict:
         "sandbox": sandbox,
         "wall": wall,
         "cpu_per": cpu / max(1, len(res)),
+        "full": sum(g.total >= g.max_total > 0 for g in res),  # a sanity check of the run
         "median": statistics.median(per),
         "p95": per[int(0.95 * (len(per) - 1))],
         "max": per[-1],
@@ -140,7 +141,7 @@ def main() -> int:
             rows.append(r)
             load = f"load {r['load'][0]:.1f}/{r['load'][1]:.1f}"
             print(f"{r['exercise']}: {r['n']} in {r['wall']:.1f} s, {r['cpu_per']:.2f} CPU s "
-                  f"each ({mode}, {load})", flush=True)  # fmt: skip
+                  f"each, {r['full']} full marks ({mode}, {load})", flush=True)  # fmt: skip
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text("\n".join(_report(a, mode, rows, warning)) + "\n")
     print(f"wrote {a.out}")
@@ -162,14 +163,14 @@ def _report(a, mode: str, rows: list[dict], warning: str | None) -> list[str]:
         "submissions (giant output, sys.exit, stderr, invalid JSON), no infinite loops.",
         "",
         "| exercise | submissions | total wall time | CPU s per submission | per submission: "
-        "median | p95 | load avg before/after | statuses |",
-        "|---|---|---|---|---|---|---|---|",
+        "median | p95 | load avg before/after | full marks | statuses |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['exercise']} | {r['n']} | **{r['wall']:.1f} s** | {r['cpu_per']:.2f} "
             f"| {r['median']:.2f} s | {r['p95']:.2f} s "
-            f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} "
+            f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} | {r['full']} "
             f"| {', '.join(f'{k}: {v}' for k, v in sorted(r['statuses'].items()))} |"
         )
     lines += [
