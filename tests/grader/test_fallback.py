@@ -166,11 +166,11 @@ def test_a_class_without_bwrap(monkeypatch, tmp_path):
             assert float(row["total"]) == 0, name
         elif name in ("solution", "giant-output-solution", "magics"):
             assert float(row["total"]) == FULL[E4], name
-    # a cell that sleeps is the notebook's timeout (not the busy machine's), and the
-    # notebook is run again without it
-    assert rows["sleeping-cell"]["status"] == "timeout"
+    # a cell that sleeps is the notebook's timeout (not the busy machine's, which would not
+    # be retried): the notebook is run again without it
+    assert rows["sleeping-cell"]["status"] == "ok"
     feedback = (tmp_path / "out" / "feedback" / "sleeping-cell.md").read_text()
-    assert "waiting, not computing" in feedback and "without that cell" in feedback
+    assert "did not finish in time" in feedback and "without that cell" in feedback
     assert not stray_processes()
     left = [p for d in ("/tmp", "/dev/shm") for p in Path(d).iterdir()
             if p.name == "left-behind"]  # fmt: skip
