@@ -196,3 +196,15 @@ def test_a_child_without_a_uid_of_its_own_drops_its_capabilities():
     os.waitpid(pid, 0)
     caps = dict(line.split(":") for line in os.read(r, 4096).decode().splitlines())
     assert {k: int(v, 16) for k, v in caps.items()} == {"CapEff": 0, "CapPrm": 0}
+
+
+def test_a_sleeping_cell_is_not_blamed_on_the_machine(tmp_path):
+    """The wall backstop fires with little CPU used; the child did not wait for a CPU either
+    (it slept), so the cause is ``idle``: the notebook's timeout, not the busy machine's."""
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(prepend(E4, "student", "import time\ntime.sleep(600)")())
+    (tmp_path / "r.json").write_text("[]")
+    mode = "bwrap" if bwrap_works() else "none"
+    lim = Limits(wall_seconds=3, cpu_seconds=20, cell_seconds=60)
+    r = sandbox.run_submission(nb, tmp_path / "r.json", lim, mode)
+    assert r.timed_out and r.timeout_cause == "idle" and r.cpu_seconds < 10
