@@ -27,8 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("submissions", type=Path)
     g.add_argument("--out", type=Path, required=True)
     g.add_argument("--jobs", type=int, default=2)
-    g.add_argument("--seed", type=int, default=None, help="hidden-input seed (default: random)")
-    g.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
+    g.add_argument("--seed", type=int, default=None,
+                   help="hidden-input seed (default: fixed per exercise)")  # fmt: skip
+    g.add_argument(
+        "--sandbox",
+        choices=["auto", "bwrap", "fallback", "none"],
+        default="auto",
+        help="auto: bwrap, else fallback, else an error (none: only by name)",
+    )
     g.add_argument("--timeout", type=float, help="wall-clock seconds per submission")
     g.add_argument("--cell-timeout", type=float, help="CPU seconds per code cell")
     g.add_argument("--memory-mb", type=int, help="memory limit per submission")
@@ -84,10 +90,16 @@ def _grade(a, ex: Path) -> int:
     if not a.submissions.is_dir():
         print(f"{a.submissions} is not a folder", file=sys.stderr)
         return 2
-    res = G.grade_folder(
-        ex.name, a.submissions, a.out, jobs=a.jobs, seed=a.seed, sandbox=a.sandbox,
-        limits=limits, quiet=a.quiet, spec=spec,
-    )  # fmt: skip
+    from autograde.sandbox import SandboxUnavailable
+
+    try:
+        res = G.grade_folder(
+            ex.name, a.submissions, a.out, jobs=a.jobs, seed=a.seed, sandbox=a.sandbox,
+            limits=limits, quiet=a.quiet, spec=spec,
+        )  # fmt: skip
+    except SandboxUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 3
     print(f"graded {len(res)} submissions -> {a.out / 'grades.csv'}")
     return 0
 

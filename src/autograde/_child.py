@@ -348,7 +348,10 @@ def main(argv):
         import numpy as np
     except Exception:  # noqa: BLE001
         np = None
-    ns = {"__name__": "__main__", "__builtins__": builtins}
+    main_module = type(sys)("__main__")  # a fresh __main__ (the worker's is not the notebook's)
+    sys.modules["__main__"] = main_module
+    ns = main_module.__dict__
+    ns["__builtins__"] = builtins
     shell = _Shell(ns)
     ns["display"] = lambda *a, **k: None
     ns["get_ipython"] = lambda: shell

@@ -17,6 +17,7 @@ process left in the group and removes it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import signal
@@ -108,6 +109,7 @@ class Cgroup:
         return cg
 
     def _make(self, ctrl: str, version: int, d: Path, settings) -> None:
+        _remove_stale(d.parent)
         try:
             if d not in self.dirs.values():
                 d.mkdir()
@@ -199,6 +201,18 @@ class Cgroup:
         for d in set(self.dirs.values()):
             _rmdir(d)
         self.dirs.clear()
+
+
+@functools.cache
+def _remove_stale(parent: Path) -> None:
+    """Once per grader and hierarchy: remove the groups of graders that are gone (killed
+    before they could remove theirs); their processes, if any, are killed first."""
+    for d in parent.glob("autograde-*-*"):
+        pid = d.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            stale = Cgroup()
+            stale.dirs = {"": d}
+            stale.close()
 
 
 def _rmdir(d: Path, tries: int = 100) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import hashlib
 import json
 import re
-import secrets
 import sys
 import tempfile
 import time
@@ -22,7 +22,7 @@ from types import ModuleType
 
 import numpy as np
 
-from autograde import reports
+from autograde import reports, workers
 from autograde.discover import (  # noqa: F401 - exercises_root, find_exercise: the CLI's
     Submission,
     code_sources,
@@ -30,7 +30,7 @@ from autograde.discover import (  # noqa: F401 - exercises_root, find_exercise: 
     find_exercise,
     find_submissions,
 )
-from autograde.sandbox import Limits, RunResult, resolve_mode, run_submission
+from autograde.sandbox import Limits, RunResult, check_closed, resolve_mode, run_submission
 from autograde.spec import Plan, Verdict, load_spec
 from autograde.wire import ChildReport, Failure, parse_results
 
@@ -67,6 +67,8 @@ class Graded:
     notebook_choice: str = ""
     max_total: float = 0.0
     timeout_cause: str | None = None
+    cpu_seconds: float = 0.0  # CPU of the submission's processes (its cgroup, or its uid)
+    sandbox: str = ""  # the run's sandbox mode, written into every report
 
 
 def safe_name(student: str) -> str:
@@ -94,7 +96,7 @@ def _run_notes(rep: ChildReport, run: RunResult, limits: Limits) -> tuple[str, l
         budget = (
             f"its CPU time budget of {limits.cpu_seconds:g} s"
             if cause == "cpu"
-            else f"{limits.wall_seconds:g} s"
+            else f"{limits.wall_seconds:g} s (it was waiting, not computing: e.g. time.sleep)"
         )
         notes.append(
             f"Your notebook did not finish within {budget}{where}; answers not collected by "
@@ -169,6 +171,7 @@ def judge(
         stderr=run.stderr if run else "",
         max_total=sum(c.points for c in plan.checks),
         timeout_cause=getattr(run, "timeout_cause", None) if run else None,
+        cpu_seconds=getattr(run, "cpu_seconds", 0.0) if run else 0.0,
     )
 
 
@@ -213,9 +216,9 @@ def _run_and_retry(spec, plan, requests_file, path: Path, limits, mode) -> Grade
             f"code cell {cell} (`{first.heads.get(cell, '')}`) {what}; your notebook was "
             "run a second time without that cell."
         )
-        seconds = run.seconds
+        seconds, cpu = run.seconds, run.cpu_seconds
         run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
-        run.seconds += seconds
+        run.seconds, run.cpu_seconds = run.seconds + seconds, run.cpu_seconds + cpu
     g = judge(spec, plan, "", run, None, limits)
     if retry_note:
         g.notes.insert(0, retry_note)
@@ -350,16 +353,17 @@ def grade_folder(
         spec = load_spec(find_exercise(exercise) / "spec.py")
     limits = limits or spec_limits(spec)
     mode, warning = resolve_mode(sandbox)
+    out.mkdir(parents=True, exist_ok=True)
+    if mode == "fallback":  # the grader's own output: closed to the submissions' uids
+        out.chmod(0o700)
+    check_closed(mode, [Path(spec.__file__).resolve().parents[1], submissions, out])
     if warning:
         print(f"WARNING: {warning}", file=sys.stderr)
-    if seed is None:
-        seed = secrets.randbits(63)
+    seed = default_seed(spec.EXERCISE) if seed is None else seed
     plan = spec.build(np.random.default_rng(seed))
     released = code_sources(Path(spec.__file__).with_name("student.ipynb"))
-    expected = getattr(spec, "NOTEBOOK", "student.ipynb")
-    subs = find_submissions(submissions, expected, released)
+    subs = find_submissions(submissions, getattr(spec, "NOTEBOOK", "student.ipynb"), released)
     files = _unique_files(subs)
-    out.mkdir(parents=True, exist_ok=True)
     for d in ("feedback", "gradescope", "logs"):
         (out / d).mkdir(exist_ok=True)
     t0 = time.monotonic()
@@ -368,8 +372,13 @@ def grade_folder(
         requests_file.write_text(json.dumps([r.to_json() for r in plan.requests]))
         requests_file.chmod(0o644)
         args = (spec, plan, requests_file)
-        results = _pool(*args, subs, limits, mode, jobs, submissions)
-        _regrade_machine_timeouts(*args, subs, results, limits, mode, submissions)
+        try:
+            results = _pool(*args, subs, limits, mode, jobs, submissions)
+            _regrade_machine_timeouts(*args, subs, results, limits, mode, submissions)
+        finally:
+            workers.close_all()
+    for g in results:
+        g.sandbox = mode
     results = [
         _write_safely(spec, plan, g, out, files[s.student])
         for s, g in zip(subs, results, strict=True)
@@ -377,24 +386,14 @@ def grade_folder(
     if not quiet:
         for g in results:
             print(reports.clean(f"{g.student}: {g.total:g} ({g.status}, {g.seconds:.1f} s)"))
-    _write_run(spec, plan, out, results, files, seed, mode, warning, jobs, limits, t0)
+    info = {"seed": seed, "sandbox": mode, "warning": warning, "jobs": jobs,
+            "limits": dataclasses.asdict(limits)}  # fmt: skip
+    reports.write_run(spec, plan, out, results, files, info, t0)
     return results
 
 
-def _write_run(spec, plan, out, results, files, seed, mode, warning, jobs, limits, t0) -> None:
-    results = sorted(results, key=lambda g: g.student)
-    reports.write_csv(out / "grades.csv", list(spec.QUESTIONS), results)
-    reports.write_jsonl(out / "results.jsonl", results)
-    run_info = {
-        "exercise": spec.EXERCISE,
-        "seed": seed,
-        "sandbox": mode,
-        "warning": warning,
-        "jobs": jobs,
-        "submissions": len(results),
-        "seconds": round(time.monotonic() - t0, 2),
-        "limits": dataclasses.asdict(limits),
-        "max_points": sum(c.points for c in plan.checks),
-        "files": files,  # student -> name of their feedback/gradescope/log files
-    }
-    reports.write_text(out / "run.json", reports.dumps(run_info) + "\n")
+def default_seed(exercise: str) -> int:
+    """The hidden-input seed when none is given: fixed per exercise, so a regrade draws the
+    same inputs (the Gradescope zip uses the same one)."""
+    digest = hashlib.sha256(f"{exercise}\0".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1

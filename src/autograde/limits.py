@@ -5,8 +5,7 @@
   as root), held with a lock file so that two graders on one machine never share one: the
   kernel counts ``RLIMIT_NPROC`` per real uid, so a uid of its own bounds one submission's
   processes without touching anyone else's, and ``kill_uid`` can end every one of them.
-* :func:`preexec` runs in the child between ``fork`` and ``exec``: it joins the
-  submission's cgroups, sets the rlimits and a fixed nice value.
+* the rlimits and the nice value are set by the child itself (:mod:`autograde.zygote`).
 * :func:`uid_cpu_seconds` measures the CPU a submission used when there is no cgroup.
 """
 
@@ -16,7 +15,6 @@ import contextlib
 import dataclasses
 import fcntl
 import os
-import resource
 import tempfile
 import time
 from collections.abc import Iterator
@@ -144,25 +142,3 @@ def uid_cpu_seconds(uid: int) -> float:
 def kill_uid(uid: int, deadline: float = 10.0) -> None:
     """SIGKILL every process of ``uid`` until none is left (the uid is leased: all ours)."""
     kill_until_gone(lambda: uid_processes(uid), time.monotonic() + deadline)
-
-
-def preexec(limits: Limits, cgroup_files: list[str], uid: int | None) -> None:
-    """Runs in the child between fork and exec (as the grader's user): cgroups, rlimits."""
-    os.setsid()  # a process group to kill, and no controlling terminal (no TIOCSTI)
-    pid = str(os.getpid()).encode()
-    for path in cgroup_files:
-        fd = os.open(path, os.O_WRONLY)
-        try:
-            os.write(fd, pid)
-        finally:
-            os.close(fd)
-    os.setpriority(os.PRIO_PROCESS, 0, NICE)
-    setrl = resource.setrlimit
-    setrl(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    cpu = int(limits.cpu_seconds) + 1  # per process; the total is watched by the grader
-    setrl(resource.RLIMIT_CPU, (cpu, cpu + 2))
-    setrl(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-    setrl(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-    setrl(resource.RLIMIT_CORE, (0, 0))
-    if uid is not None:  # counted per real uid: only meaningful for a uid of its own
-        setrl(resource.RLIMIT_NPROC, (limits.tasks, limits.tasks))

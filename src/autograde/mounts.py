@@ -47,6 +47,14 @@ def python_roots() -> list[str]:
     return out
 
 
+def python_executable() -> str:
+    """This Python as the sandbox sees it: inside the virtual environment's real folder
+    (the environment may be reached through a symbolic link that the sandbox lacks)."""
+    venv_bin = os.path.join(os.path.realpath(sys.prefix), "bin")
+    exe = os.path.join(venv_bin, os.path.basename(sys.executable))
+    return exe if os.path.exists(exe) else sys.executable
+
+
 def _parents(path: str, made: set[str]) -> list[str]:
     """``--dir`` arguments (mode 0755) for the missing ancestors of ``path``."""
     args: list[str] = []
@@ -84,11 +92,13 @@ def bwrap_command(
     as_root: bool,
     binds: list[tuple[Path, str]],
     writable_dirs: list[str],
+    caps: tuple[str, ...] = (),
 ) -> list[str]:
     """Everything of the bubblewrap command before the program to run.
 
     ``binds`` are ``(host file, sandbox path)`` pairs mounted read-only; ``writable_dirs``
-    are directories made inside ``/tmp`` (so they count against its size).
+    are directories made inside ``/tmp`` (so they count against its size); ``caps`` are
+    capabilities kept besides (as root) ``CAP_SETUID`` and ``CAP_SETGID``.
     """
     made = {"/tmp", "/submission"}
     # /tmp first: the Python environment may itself live under /tmp (a CI clone), and a
@@ -103,6 +113,8 @@ def bwrap_command(
     else:
         args += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
                  "--cap-drop", "ALL"]  # fmt: skip
+    for cap in caps:
+        args += ["--cap-add", cap]
     args += ["--die-with-parent", "--new-session"]
     args += _tmpfs("/submission", limits.tmpfs_bytes)
     for d in writable_dirs:

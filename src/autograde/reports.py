@@ -16,9 +16,12 @@ import os
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+NONE_NOTE = ("Graded WITHOUT a sandbox (--sandbox none): the notebook could read the "
+             "grader's files and use the network.")  # fmt: skip
 _TMP = re.compile(r"/tmp/(autograde|pytest)[\w./-]*")
 
 
@@ -83,6 +86,8 @@ def write_text(path: Path, text: str) -> None:
 def feedback_markdown(spec, g) -> str:
     """The student's feedback page."""
     lines = [f"# {spec.TITLE}: feedback for {g.student}", ""]
+    if getattr(g, "sandbox", "") == "none":
+        lines += [f"> {NONE_NOTE}", ""]
     lines.append(f"**Score: {g.total:g} / {g.max_total:g}**  (status: {g.status})")
     lines += ["", f"Notebook: {g.notebook_choice}", ""]
     for q, title in spec.QUESTIONS.items():
@@ -103,9 +108,12 @@ def feedback_markdown(spec, g) -> str:
 
 def gradescope_json(spec, g) -> dict:
     """Gradescope's ``results.json`` for one submission."""
+    mode = getattr(g, "sandbox", "")
+    warn = NONE_NOTE + " " if mode == "none" else ""
     return {
         "score": g.total,
-        "output": f"{spec.TITLE}: status {g.status}. " + " ".join(g.notes[:5]),
+        "output": warn + f"{spec.TITLE}: status {g.status}. " + " ".join(g.notes[:5]),
+        "extra_data": {"sandbox": mode},
         "tests": [
             {"name": f"{c.question}: {c.name}", "score": c.score, "max_score": c.max_score,
              "output": c.message}
@@ -131,6 +139,7 @@ def result_record(g) -> dict:
         ],
         "seconds": round(g.seconds, 3),
         "notes": list(g.notes),
+        "sandbox": getattr(g, "sandbox", ""),
     }  # fmt: skip
 
 
@@ -164,14 +173,30 @@ def write_csv(path: Path, qids: list[str], results) -> None:
     """``grades.csv``: one row per submission, in student order."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["student", *qids, "total", "status"])
+        w.writerow(["student", *qids, "total", "status", "sandbox"])
         for g in results:
             w.writerow(
                 [csv_cell(g.student), *(f"{g.questions.get(q, 0):g}" for q in qids),
-                 f"{g.total:g}", csv_cell(g.status)]
+                 f"{g.total:g}", csv_cell(g.status), csv_cell(getattr(g, "sandbox", ""))]
             )  # fmt: skip
 
 
 def write_jsonl(path: Path, results) -> None:
     """``results.jsonl``: one JSON object per submission."""
     write_text(path, "".join(dumps(result_record(g)) + "\n" for g in results))
+
+
+def write_run(spec, plan, out: Path, results, files: dict, info: dict, t0: float) -> None:
+    """``grades.csv``, ``results.jsonl`` and ``run.json`` of a whole run."""
+    results = sorted(results, key=lambda g: g.student)
+    write_csv(out / "grades.csv", list(spec.QUESTIONS), results)
+    write_jsonl(out / "results.jsonl", results)
+    run_info = {
+        "exercise": spec.EXERCISE,
+        **info,
+        "submissions": len(results),
+        "seconds": round(time.monotonic() - t0, 2),
+        "max_points": sum(c.points for c in plan.checks),
+        "files": files,  # student -> name of their feedback/gradescope/log files
+    }
+    write_text(out / "run.json", dumps(run_info) + "\n")

@@ -128,7 +128,7 @@ def _read_legacy(out_dir: Path) -> list[Record]:
     for i, row in enumerate(rows, 2):
         if "student" not in row or "total" not in row:
             raise RunOutputError(f"{path} has no 'student' and 'total' columns")
-        qids = [k for k in row if k not in ("student", "total", "status")]
+        qids = [k for k in row if k not in ("student", "total", "status", "sandbox")]
         try:
             questions = {q: float(row[q]) for q in qids}
             total = float(row["total"])

@@ -1,20 +1,26 @@
 """Run one submission in a separate, locked-down process.
 
-What is guaranteed where (see book/instructor-guide.md, which states what was measured):
+Each submission runs in its own child, forked from a warm worker (:mod:`autograde.workers`,
+:mod:`autograde.zygote`) that has imported numpy, matplotlib and IPython; the child confines
+itself before running a line of the notebook.  Modes (see book/instructor-guide.md, which
+states what was measured):
 
-``bwrap`` mode (bubblewrap available, the default when it works)
+``bwrap`` (bubblewrap can make namespaces here; ``auto`` picks it first)
     The child sees only read-only system directories (``/usr``), the Python installation,
-    the virtual environment, the ``mlp`` package, the runner script and the hidden inputs.
+    the virtual environment, the ``mlp`` package and its own notebook and hidden inputs.
     ``/`` and ``/dev`` are read-only; the only writable places are ``/tmp``, ``/dev/shm`` and
-    the working directory, each a tmpfs of ``Limits.tmpfs_bytes``.  No network, a private
-    PID namespace (it cannot see or signal the grader), no capabilities, dies with the
-    grader.  The repository, the solutions, the specs, the other submissions and the
-    grader's output directory do not exist inside.
-``none`` mode (no bubblewrap: a warning is printed and recorded)
-    Only the limits, the clean environment, the separate process and the private working
-    directory hold; the child *can* read any file its user can read and use the network.
+    the working directory, each a fresh tmpfs of ``Limits.tmpfs_bytes`` of its own.  No
+    network, a PID namespace per worker, no capabilities, dies with the grader.
+``fallback`` (no bubblewrap, as inside Docker; ``auto`` picks it second; needs root)
+    The child runs as a uid of its own and cannot read the grader's files, which must be
+    closed to other users (:func:`check_closed` refuses to grade otherwise); the seccomp
+    filter of :mod:`autograde.confine` refuses every socket and ``ptrace``, ``mount``,
+    ``unshare``...; a private working directory.  The rest of the machine is visible.
+``none`` (only when asked for by name; every report says so)
+    As ``fallback`` without the seccomp filter and the check: the child can read any file
+    its user can read and use the network.
 
-In both modes (where the machine allows, see :mod:`autograde.cgroups` and
+In every mode (where the machine allows, see :mod:`autograde.cgroups` and
 :mod:`autograde.limits`): a cgroup per submission caps the memory (tmpfs and shared memory
 included), the tasks and the CPU share of all its processes together; a uid of its own
 (when the grader is root) makes ``RLIMIT_NPROC`` count its processes; per-process rlimits
@@ -38,22 +44,25 @@ import threading
 import time
 from pathlib import Path
 
+from autograde import confine, workers, zygote
 from autograde.cgroups import Cgroup
-from autograde.limits import Limits, kill_uid, lease_uid, preexec, uid_cpu_seconds
-from autograde.mounts import bwrap_command
+from autograde.limits import NICE, Limits, kill_uid, lease_uid, uid_cpu_seconds, uid_processes
+from autograde.mounts import bwrap_command, python_executable
+from autograde.workers import child_env
 
-__all__ = ["Limits", "RunResult", "bwrap_works", "resolve_mode", "run_submission"]
+__all__ = [
+    "Limits",
+    "RunResult",
+    "SandboxUnavailable",
+    "bwrap_works",
+    "check_closed",
+    "resolve_mode",
+    "run_submission",
+]
 
-CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 POLL_SECONDS = 0.1
 MACHINE_FRACTION = 0.5  # backstop with less CPU used than this share of the budget: "machine"
-
-# Switches to the leased uid inside the sandbox, after bubblewrap (run as root) has made the
-# mounts, then runs the child; the uid switch leaves the child with no capabilities at all.
-_LAUNCH = (
-    "import os,sys;u=int(sys.argv[1]);os.setgroups([]);os.setgid(u);os.setuid(u);"
-    "os.execv(sys.argv[2],sys.argv[2:])"
-)
+IDLE_FRACTION = 0.25  # ... unless it waited for a CPU less than this share of the wall: "idle"
 
 
 @dataclasses.dataclass
@@ -69,11 +78,15 @@ class RunResult:
     seconds: float
     mode: str
     cpu_seconds: float = 0.0
-    timeout_cause: str | None = None  # None, "cpu" or "machine"
+    timeout_cause: str | None = None  # None, "cpu", "idle" or "machine"
     mechanisms: tuple[str, ...] = ()
     degraded: tuple[str, ...] = ()  # "mechanism: why it was not in force"
     peak_tasks: int | None = None
     peak_memory_bytes: int | None = None
+
+
+class SandboxUnavailable(RuntimeError):
+    """The requested (or, with ``auto``, any safe) sandbox cannot be made on this machine."""
 
 
 @functools.cache
@@ -81,169 +94,139 @@ def bwrap_works() -> bool:
     """True when ``bwrap`` exists and can create the namespaces the sandbox needs."""
     if shutil.which("bwrap") is None:
         return False
-    with lease_uid() as uid:
-        cmd = bwrap_command(Limits(), uid is not None, [], [])
-        if uid is not None:
-            cmd += [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid)]
-        cmd += [sys.executable, "-I", "-c", "pass"]
-        try:
-            p = subprocess.run(cmd, capture_output=True, timeout=20, start_new_session=True)
-        except (OSError, subprocess.SubprocessError):
-            return False
+    cmd = bwrap_command(Limits(), os.geteuid() == 0, [], [], caps=("CAP_SYS_ADMIN",))
+    cmd += [python_executable(), "-I", "-c", "pass"]
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=20, start_new_session=True)
+    except (OSError, subprocess.SubprocessError):
+        return False
     return p.returncode == 0
 
 
 @functools.cache
-def _uid_runs_python(uid: int) -> str | None:
-    """None if ``uid`` can run this Python outside a sandbox, else the reason it cannot."""
+def fallback_unavailable() -> str | None:
+    """None when the ``fallback`` mode can be used here, else why not."""
+    if os.geteuid() != 0:
+        return ("the grader is not root, so a submission cannot run as a uid of its own and "
+                "could read every file the grader can read")  # fmt: skip
     try:
-        p = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid), sys.executable, "-I", "-c",
-             "import numpy"],
-            capture_output=True, timeout=60, start_new_session=True,
-        )  # fmt: skip
+        probe = [sys.executable, "-I", "-c", "import socket; socket.socket()"]
+        p = subprocess.run(probe, preexec_fn=confine.deny_syscalls, capture_output=True,
+                           timeout=60)  # fmt: skip
     except (OSError, subprocess.SubprocessError) as e:
-        return f"{type(e).__name__}: {e}"
-    if p.returncode == 0:
-        return None
-    last = p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-    return f"uid {uid} cannot run {sys.executable} ({last[0][:200]})"
+        return f"the seccomp filter cannot be installed ({type(e).__name__}: {e})"
+    if p.returncode == 0 or b"PermissionError" not in p.stderr:
+        return "the seccomp filter does not close sockets here"
+    return None
+
+
+MODES = ("auto", "bwrap", "fallback", "none")
+NONE_WARNING = ("SANDBOX DISABLED (--sandbox none): submissions ran as the grader's user and "
+                "could read its files (solutions, specs) and use the network")  # fmt: skip
+_NO_BWRAP = ("bubblewrap (bwrap) is not installed or cannot create namespaces here (as "
+             "inside Docker)")  # fmt: skip
 
 
 def resolve_mode(requested: str = "auto") -> tuple[str, str | None]:
-    """Return ``(mode, warning)`` for ``auto``/``bwrap``/``none``."""
+    """``(mode, warning)`` for ``auto``/``bwrap``/``fallback``/``none``.
+
+    ``auto`` picks ``bwrap``, else ``fallback``, else raises :class:`SandboxUnavailable`:
+    ``none`` is only ever used when asked for by name."""
+    if requested not in MODES:
+        raise ValueError(f"unknown sandbox mode {requested!r} (one of {', '.join(MODES)})")
     if requested == "none":
-        return "none", "sandbox disabled (--sandbox none): submissions can read your files"
-    if bwrap_works():
+        return "none", NONE_WARNING
+    if requested in ("auto", "bwrap") and bwrap_works():
         return "bwrap", None
-    msg = (
-        "bubblewrap (bwrap) is not available or cannot create namespaces here: grading "
-        "WITHOUT the filesystem/network sandbox. Resource limits still apply, but a "
-        "submission can read any file this user can read (solutions, specs) and use the "
-        "network. Install bubblewrap (apt-get install bubblewrap) and grade as root or with "
-        "unprivileged user namespaces enabled."
-    )
     if requested == "bwrap":
-        raise RuntimeError(msg)
-    return "none", msg
-
-
-@functools.cache
-def _mpl_cache() -> Path | None:
-    """Build matplotlib's font cache once per grading process (else every child rebuilds it,
-    about a second each).  Returns the cache file, or None if matplotlib is unavailable."""
-    import atexit
-
-    try:  # the grader's own cache, if matplotlib has built one already
-        import matplotlib
-
-        found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-        if found:
-            return found[-1]
-    except Exception:  # noqa: BLE001 - no matplotlib, or an unusable cache dir
-        pass
-    d = Path(tempfile.mkdtemp(prefix="autograde-mpl-"))
-    atexit.register(shutil.rmtree, d, True)
-    env = {"MPLCONFIGDIR": str(d), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}
-    try:
-        subprocess.run(
-            [sys.executable, "-I", "-c", "import matplotlib.font_manager"],
-            env=env,
-            capture_output=True,
-            timeout=120,
-            check=True,
+        raise SandboxUnavailable(f"--sandbox bwrap: {_NO_BWRAP}.")
+    why = fallback_unavailable()
+    if why is not None:
+        raise SandboxUnavailable(
+            f"no safe sandbox: {_NO_BWRAP}, and the fallback mode cannot be used: {why}. "
+            "Install bubblewrap, or grade as root on a machine with libseccomp; "
+            "--sandbox none grades without protection (every report will say so)."
         )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = sorted(d.glob("fontlist-*.json"))
-    return files[0] if files else None
+    note = None if requested == "fallback" else f"{_NO_BWRAP}: grading in fallback mode"
+    return "fallback", note
 
 
-def _child_env() -> dict[str, str]:
+def check_closed(mode: str, protect: list[Path]) -> None:
+    """In ``fallback`` mode, refuse to grade while a file under ``protect`` (the exercises
+    with their solutions and specs, the submissions, the output) is readable by others."""
+    if mode != "fallback":
+        return
+    found = confine.readable_by_others(protect)
+    if found:
+        tops = sorted({str(t) for t in protect for f in found if Path(t).resolve() in
+                       (f, *f.parents)})  # fmt: skip
+        shown = ", ".join(str(f) for f in found[:5]) + (" ..." if len(found) > 5 else "")
+        raise SandboxUnavailable(
+            f"fallback mode: {len(found)} file(s) the submissions must not read are readable "
+            f"by other users ({shown}). Close them first: chmod -R go-rwx {' '.join(tops)}"
+        )
+
+
+def _job(mode: str, limits: Limits, uid: int | None, cwd: str, args: list[str]) -> dict:
+    """What the worker's child needs to confine itself (:func:`autograde.zygote.confine_child`)."""
+    env = child_env()
+    if mode != "bwrap":
+        env.update(HOME=cwd, MPLCONFIGDIR=f"{cwd}/mpl", TMPDIR=cwd)
     return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": "/tmp",
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": "/tmp/mpl",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "MLP_STATIC_WIDGETS": "1",
-    }
+        "uid": uid, "nice": NICE, "args": args, "env": env,
+        "cwd": "/submission" if mode == "bwrap" else cwd,
+        "tmpfs": ["/tmp", "/dev/shm", "/submission"] if mode == "bwrap" else [],
+        "tmpfs_bytes": limits.tmpfs_bytes, "make_dirs": [env["MPLCONFIGDIR"]],
+        "memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds,
+        "file_bytes": limits.file_bytes, "open_files": limits.open_files,
+        "tasks": limits.tasks, "seccomp": mode != "none", "reap_namespace": mode == "bwrap",
+    }  # fmt: skip
 
 
-@dataclasses.dataclass
-class _Plan:
-    """How to start one child: the command, its directory and environment, what is in force."""
-
-    cmd: list[str]
-    cwd: str | None
-    env: dict[str, str]
-    uid: int | None
-    mechanisms: list[str]
-    degraded: list[str]
-
-
-def _stage(tmp: Path, notebook: Path, requests_file: Path) -> Path:
-    """Copy what the child reads into ``tmp/stage`` (readable by any uid; ``tmp`` itself is
-    only traversable, and the results file in it stays the grader's)."""
-    stage = tmp / "stage"
-    stage.mkdir()
-    shutil.copyfile(notebook, stage / "submission.ipynb")
-    shutil.copyfile(requests_file, stage / "requests.json")
-    shutil.copyfile(CHILD_SCRIPT, stage / "child.py")
-    font_cache = _mpl_cache()
-    if font_cache is not None:
-        shutil.copyfile(font_cache, stage / font_cache.name)
-    for p in stage.iterdir():
-        p.chmod(0o644)
-    stage.chmod(0o755)
-    tmp.chmod(0o711)
-    return stage
+def _mode_mechanisms(mode: str, limits: Limits) -> tuple[list[str], list[str]]:
+    """``(mechanisms, degraded)`` that the mode itself brings."""
+    if mode == "bwrap":
+        return ["bwrap", f"tmpfs:{limits.tmpfs_bytes}", "read-only-root", "seccomp"], []
+    shared = (
+        "tmpfs: not in use (/tmp and /dev/shm are the machine's; files bounded only by "
+        "the file-size limit, the uid's files removed after the run)"
+    )
+    if mode == "fallback":
+        return ["fallback", "seccomp", "private-workdir"], [
+            "bwrap: not in use (fallback: the grader's files are closed to the uid, "
+            "sockets refused by seccomp; the rest of the machine is visible)",
+            shared,
+        ]
+    return [], [
+        "bwrap: not in use (--sandbox none: the child can read this user's files "
+        "and use the network)",
+        shared,
+        "seccomp: not in use (--sandbox none)",
+    ]
 
 
-def _bwrap_plan(stage: Path, limits: Limits, uid: int | None, child_args: list[str]) -> _Plan:
-    env = _child_env()
-    binds = [(stage / "submission.ipynb", "/submission/submission.ipynb"),
-             (stage / "requests.json", "/grader/requests.json"),
-             (stage / "child.py", "/grader/child.py")]  # fmt: skip
-    binds += [(f, f"/tmp/mpl/{f.name}") for f in stage.glob("fontlist-*.json")]
-    cmd = bwrap_command(limits, uid is not None, binds, ["/tmp/mpl"])
-    cmd += ["--chdir", "/submission", "--clearenv"]
-    for k, v in env.items():
-        cmd += ["--setenv", k, v]
-    if uid is not None:
-        cmd += [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid)]
-    cmd += [sys.executable, "-I", "-B", "/grader/child.py",
-            "--notebook", "/submission/submission.ipynb",
-            "--requests", "/grader/requests.json", *child_args]  # fmt: skip
-    mech = ["bwrap", f"tmpfs:{limits.tmpfs_bytes}", "read-only-root"]
-    return _Plan(cmd, None, env, uid, mech, [])
-
-
-def _plain_plan(tmp: Path, stage: Path, uid: int | None, child_args: list[str]) -> _Plan:
+def _workdir(tmp: Path, uid: int | None) -> str:
+    """The child's private working directory (fallback and none mode)."""
     work = tmp / "work"
-    (work / "mpl").mkdir(parents=True)
-    shutil.copyfile(stage / "submission.ipynb", work / "submission.ipynb")
-    for f in stage.glob("fontlist-*.json"):
-        shutil.copyfile(f, work / "mpl" / f.name)
-    degraded = ["bwrap: not in use (the child can read this user's files, use the network)",
-                "tmpfs: not in use (disk use bounded only by the file-size limit)"]  # fmt: skip
-    if uid is not None and (why := _uid_runs_python(uid)) is not None:
-        degraded.append(f"uid: {why}")
-        uid = None
+    work.mkdir(mode=0o700)
     if uid is not None:
-        for p in (work, work / "mpl", *work.rglob("*")):
-            os.chown(p, uid, uid)
-    env = {**_child_env(), "HOME": str(work), "MPLCONFIGDIR": str(work / "mpl")}
-    cmd = [sys.executable, "-I", "-S", "-c", _LAUNCH, str(uid)] if uid is not None else []
-    cmd += [sys.executable, "-I", "-B", str(stage / "child.py"), "--notebook",
-            str(work / "submission.ipynb"), "--requests", str(stage / "requests.json"),
-            *child_args]  # fmt: skip
-    return _Plan(cmd, str(work), env, uid, [], degraded)
+        os.chown(work, uid, uid)
+    tmp.chmod(0o711)
+    return str(work)
+
+
+def _remove_files_of(uid: int, dirs=("/tmp", "/dev/shm", "/var/tmp")) -> None:
+    """Remove what the uid left in the machine's shared temporary folders."""
+    for d in dirs:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(d):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_uid != uid:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
 
 
 def _drain(stream, cap: int, sink: list[bytes]) -> None:
@@ -267,69 +250,98 @@ def _cpu_used(cg: Cgroup, uid: int | None, seen: float) -> float:
     return max(seen, cpu or 0.0)
 
 
-def _watch(proc: subprocess.Popen, cg: Cgroup, uid: int | None, limits: Limits):
-    """Wait for the child; kill it when its CPU budget or the wall backstop runs out.
+def _watch(worker: workers.Worker, cg: Cgroup, uid: int | None, limits: Limits):
+    """Wait for the child; stop when its CPU budget or the wall backstop runs out.
 
-    Returns ``(cpu_seconds, timeout_cause)``."""
+    Returns ``(ended, return code, cpu_seconds, timeout_cause)``."""
     t0 = time.monotonic()
     cpu = 0.0
     while True:
-        try:
-            proc.wait(timeout=POLL_SECONDS)
-            return _cpu_used(cg, uid, cpu), None
-        except subprocess.TimeoutExpired:
-            pass
+        ended, rc = worker.wait(POLL_SECONDS)
+        if ended:
+            return True, rc, _cpu_used(cg, uid, cpu), None
         cpu = _cpu_used(cg, uid, cpu)
         if cpu >= limits.cpu_seconds:
-            return cpu, "cpu"
+            return False, None, cpu, "cpu"
         if time.monotonic() - t0 >= limits.wall_seconds:
-            starved = cpu < MACHINE_FRACTION * limits.cpu_seconds
-            return cpu, "machine" if starved else "cpu"
+            return False, None, cpu, _backstop_cause(cg, uid, cpu, limits)
 
 
-def _kill_all(proc: subprocess.Popen, cg: Cgroup, uid: int | None) -> None:
-    """Kill the child, its process group, everything in its cgroup and everything of its uid."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, 9)
-    with contextlib.suppress(ProcessLookupError):
-        proc.kill()
+def _backstop_cause(cg: Cgroup, uid: int | None, cpu: float, limits: Limits) -> str:
+    """Why the wall backstop fired: ``cpu`` (it computed), ``machine`` (it was ready to run
+    but waited for a CPU: other programs' load), ``idle`` (it neither computed nor waited
+    for a CPU: it slept, or blocked on input)."""
+    if cpu >= MACHINE_FRACTION * limits.cpu_seconds:
+        return "cpu"
+    pids = cg.pids() or (set(uid_processes(uid)) if uid is not None else set())
+    if pids and _run_delay(pids) < IDLE_FRACTION * limits.wall_seconds:
+        return "idle"
+    return "machine"
+
+
+def _run_delay(pids) -> float:
+    """Seconds the processes' live threads spent runnable, waiting for a CPU (schedstat)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for t in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                    total += int(f.read().split()[1])
+    return total / 1e9
+
+
+def _stop(worker: workers.Worker, cg: Cgroup, uid: int | None, ended: bool, rc):
+    """Kill the child (if it still runs) and everything it left; returns its return code."""
+    if not ended:
+        worker.kill()
     cg.kill()
     if uid is not None:
         kill_uid(uid)
-    proc.wait()
+    if not ended:
+        ended, rc = worker.wait(30.0)
+        if not ended:
+            raise workers.WorkerError("the worker did not report its child's end")
+    return rc
 
 
-def _execute(plan: _Plan, limits: Limits, res_fd: int, cg: Cgroup):
-    """Start the child, drain its output, watch its CPU; returns what the run produced."""
+def _execute(worker, job: dict, fds: list[int], limits: Limits, cg: Cgroup, uid):
+    """Run one job in the worker, drain its output, watch its CPU."""
     out: list[bytes] = []
     err: list[bytes] = []
+    pipes = [os.pipe(), os.pipe()]
     try:
-        proc = subprocess.Popen(
-            plan.cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=plan.cwd,
-            env=plan.env,
-            pass_fds=(res_fd,),
-            preexec_fn=functools.partial(preexec, limits, cg.join_files(), plan.uid),
-            close_fds=True,
-        )
+        worker.start(job, [*fds[:3], pipes[0][1], pipes[1][1], *fds[3:]])
     finally:
-        os.close(res_fd)
+        for fd in [*fds, pipes[0][1], pipes[1][1]]:
+            os.close(fd)
+    readers = [threading.Thread(target=_drain, args=(open(r, "rb", buffering=0),  # noqa: SIM115
+                                                    limits.output_bytes, sink), daemon=True)
+               for (r, _), sink in zip(pipes, (out, err), strict=True)]  # fmt: skip
+    for th in readers:
+        th.start()
+    ended, rc, cpu, cause = False, None, 0.0, None
     try:
-        readers = [threading.Thread(target=_drain, args=(s, limits.output_bytes, sink),
-                                    daemon=True)
-                   for s, sink in ((proc.stdout, out), (proc.stderr, err))]  # fmt: skip
-        for th in readers:
-            th.start()
-        cpu, cause = _watch(proc, cg, plan.uid, limits)
+        ended, rc, cpu, cause = _watch(worker, cg, uid, limits)
     finally:  # also reaps anything the submission left running
-        _kill_all(proc, cg, plan.uid)
+        rc = _stop(worker, cg, uid, ended, rc)
     for th in readers:
         th.join(timeout=5)
-    cpu = _cpu_used(cg, plan.uid, cpu)
-    return proc.returncode, b"".join(out), b"".join(err), cpu, cause
+    return rc, b"".join(out), b"".join(err), _cpu_used(cg, uid, cpu), cause
+
+
+def _open_inputs(notebook: Path, requests_file: Path, results: Path, cg: Cgroup) -> list[int]:
+    """Descriptors the child gets: notebook, requests, results, then its cgroups' procs."""
+    fds: list[int] = []
+    try:
+        fds.append(os.open(notebook, os.O_RDONLY | os.O_NOFOLLOW))
+        fds.append(os.open(requests_file, os.O_RDONLY))
+        fds.append(os.open(results, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        fds += [os.open(f, os.O_WRONLY) for f in cg.join_files()]
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return fds
 
 
 def run_submission(
@@ -339,7 +351,7 @@ def run_submission(
     mode: str,
     skip_cells: tuple[int, ...] = (),
 ) -> RunResult:
-    """Execute one notebook in a sandboxed child and collect its raw output."""
+    """Execute one notebook in a confined child of a warm worker; collect its raw output."""
     t0 = time.monotonic()
     child_args = ["--cell-timeout", str(limits.cell_seconds),
                   "--call-timeout", str(limits.call_seconds),
@@ -347,30 +359,28 @@ def run_submission(
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="autograde-")))
         uid = stack.enter_context(lease_uid())
+        if uid is not None and mode != "bwrap":
+            stack.callback(_remove_files_of, uid)
         cg = Cgroup.create(limits.memory_bytes, limits.tasks, limits.cpu_cores)
         stack.callback(cg.close)
-        results_path = tmp / "results.jsonl"
-        res_fd = os.open(results_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        child_args = ["--results-fd", str(res_fd), *child_args]
-        try:
-            stage = _stage(tmp, notebook, requests_file)
-            if mode == "bwrap":
-                plan = _bwrap_plan(stage, limits, uid, child_args)
-            else:
-                plan = _plain_plan(tmp, stage, uid, child_args)
-        except BaseException:
-            os.close(res_fd)
-            raise
-        rc, out, err, cpu, cause = _execute(plan, limits, res_fd, cg)
-        peak_tasks, peak_mem = cg.peak()
-        with open(results_path, "rb") as f:
+        cwd = _workdir(tmp, uid) if mode != "bwrap" else "/submission"
+        job = _job(mode, limits, uid, cwd, child_args)
+        worker = stack.enter_context(workers.lease(mode, workers.mpl_cache()))
+        fds = _open_inputs(notebook, requests_file, tmp / "results.jsonl", cg)
+        rc, out, err, cpu, cause = _execute(worker, job, fds, limits, cg, uid)
+        with open(tmp / "results.jsonl", "rb") as f:
             data = f.read(limits.results_bytes)
-        mechanisms = [*plan.mechanisms, *cg.mechanisms, "rlimits", "cpu-charged"]
-        if plan.uid is not None:
-            mechanisms += [f"uid:{plan.uid}", "rlimit-nproc"]
-        degraded = [*plan.degraded, *cg.missing]
-        if uid is None:
+        if rc == zygote.SETUP_FAILED and not data:
+            raise workers.WorkerError("the sandbox could not be set up: "
+                                      + err.decode("utf-8", "replace")[-1500:])  # fmt: skip
+        peak_tasks, peak_mem = cg.peak()
+        mechanisms, degraded = _mode_mechanisms(mode, limits)
+        mechanisms += [*cg.mechanisms, "rlimits", "cpu-charged", "warm-worker"]
+        if uid is not None:
+            mechanisms += [f"uid:{uid}", "rlimit-nproc"]
+        else:
             degraded.append("uid: the grader is not root, so the child keeps its uid")
+        degraded += cg.missing
     return RunResult(
         results_text=data.decode("utf-8", "replace"),
         stdout=out.decode("utf-8", "replace"),

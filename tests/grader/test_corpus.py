@@ -116,7 +116,7 @@ def check_outputs(out, res, full) -> None:
 
 
 RECORD_KEYS = ("student", "file", "notebook_choice", "status", "total", "max_total",
-               "questions", "checks", "seconds", "notes")  # fmt: skip
+               "questions", "checks", "seconds", "notes", "sandbox")  # fmt: skip
 
 
 def test_sandbox_hides_solutions_and_network(graded):
@@ -176,7 +176,7 @@ def test_feedback_reveals_no_reference_values(graded):
     assert not leaked
 
 
-def test_without_bwrap_degrades_with_a_warning(tmp_path, capsys):
+def test_none_mode_is_named_in_every_report(tmp_path, capsys):
     write(tmp_path / "c", only="01-xor-feature-map")
     sub = tmp_path / "subs"
     sub.mkdir()
@@ -195,8 +195,19 @@ def test_without_bwrap_degrades_with_a_warning(tmp_path, capsys):
     )
     assert {g.student: g.total for g in res} == {"solution": 9, "student-untouched": 0}
     run = json.loads((tmp_path / "out" / "run.json").read_text())
-    assert run["sandbox"] == "none" and "can read your files" in run["warning"]
-    assert "WARNING" in capsys.readouterr().err
+    assert run["sandbox"] == "none" and "could read its files" in run["warning"]
+    assert "WARNING: SANDBOX DISABLED" in capsys.readouterr().err
+    # every report says so: the CSV, results.jsonl, each feedback page and results.json
+    out = tmp_path / "out"
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert [r["sandbox"] for r in rows] == ["none", "none"]
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["sandbox"] for r in records] == ["none", "none"]
+    for name in ("solution", "student-untouched"):
+        assert "Graded WITHOUT a sandbox" in (out / "feedback" / f"{name}.md").read_text()
+        gs = json.loads((out / "gradescope" / name / "results.json").read_text())
+        assert gs["extra_data"] == {"sandbox": "none"}
+        assert gs["output"].startswith("Graded WITHOUT a sandbox")
 
 
 def test_solution_full_marks_for_another_seed(tmp_path):

@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 from autograde import gradescope as GS
+from autograde import sandbox as sandbox_mod
 from autograde.grade import find_exercise, grade_folder
 from autograde.spec import load_spec
 from tests.grader.corpus import EXERCISES, write
@@ -74,8 +75,23 @@ def unpack(zpath: Path, root: Path) -> None:
     (root / "submission_metadata.json").write_text(json.dumps(meta))
 
 
-def run_autograder(root: Path) -> dict:
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+def python_of_the_zip(root: Path) -> Path:
+    """A Python that imports ``mlp`` and ``autograde`` from the zip (``pkg/src``), as the one
+    ``setup.sh`` installs does, whatever this machine's venv has installed in editable mode."""
+    w = root / "python"
+    w.write_text(
+        '#!/usr/bin/env bash\nargs=(); for a in "$@"; do [ "$a" = -I ] || args+=("$a"); done\n'
+        f'PYTHONPATH="{root}/source/pkg/src" exec {sys.executable} -s "${{args[@]}}"\n'
+    )
+    w.chmod(0o755)
+    return w
+
+
+def run_autograder(root: Path, sandbox: str | None = None) -> dict:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root),
+           "AUTOGRADER_PYTHON": str(python_of_the_zip(root))}  # fmt: skip
+    if sandbox:
+        env["AUTOGRADE_SANDBOX"] = sandbox
     p = subprocess.run(
         ["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True,
         timeout=600,
@@ -113,23 +129,37 @@ def test_zip_holds_what_gradescope_needs_and_no_solution(built):
     assert p.returncode == 0, p.stderr
 
 
-def test_scores_match_folder_grading(built):
+@pytest.mark.parametrize("sandbox", [None, "fallback"])
+def test_scores_match_folder_grading(built, sandbox):
+    """The zip's own sandbox choice (bubblewrap here) and the fallback mode it uses inside
+    Docker give the folder grader's scores (the fallback without the attack that reads this
+    machine's repository checkouts: only the grader's own files are closed)."""
+    if sandbox == "fallback" and sandbox_mod.fallback_unavailable():
+        pytest.skip(sandbox_mod.fallback_unavailable())
     tmp, zpath, corpus = built
+    names = [n for n in NAMES if not (sandbox and n == "attack-read-solutions")]
     cfg = json.loads(zipfile.ZipFile(zpath).read("autograder.json"))
-    subs = tmp / "subs"
+    subs = tmp / f"subs-{sandbox}"
     subs.mkdir()
-    for n in NAMES:
+    for n in names:
         shutil.copy(corpus / EXERCISE / f"{n}.ipynb", subs / f"{n}.ipynb")
     limits = GS.limits_for(load_spec(find_exercise(EXERCISE) / "spec.py"), cfg)
     res = grade_folder(
-        EXERCISE, subs, tmp / "folder-out", jobs=2, seed=cfg["seed"], limits=limits, quiet=True
+        EXERCISE,
+        subs,
+        tmp / f"folder-out-{sandbox}",
+        jobs=2,
+        seed=cfg["seed"],
+        limits=limits,
+        quiet=True,
     )
     folder = {g.student: g.total for g in res}
-    for n in NAMES:
-        root = tmp / f"root-{n}"
+    for n in names:
+        root = tmp / f"root-{n}-{sandbox}"
         unpack(zpath, root)
         shutil.copy(corpus / EXERCISE / f"{n}.ipynb", root / "submission" / "answer.ipynb")
-        doc = run_autograder(root)
+        doc = run_autograder(root, sandbox)
+        assert doc["extra_data"]["sandbox"] == (sandbox or sandbox_mod.resolve_mode()[0])
         assert doc["score"] == pytest.approx(folder[n], abs=1e-6), (n, doc["output"])
         assert len(doc["tests"]) > 1 and all(t["visibility"] == "after_published"
                                              for t in doc["tests"])  # fmt: skip

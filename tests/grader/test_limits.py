@@ -220,7 +220,7 @@ def test_a_starved_submission_blames_the_machine(tmp_path):
     assert r.cpu_seconds < 10
 
 
-@pytest.mark.parametrize("mode", ["bwrap", "none"])
+@pytest.mark.parametrize("mode", ["bwrap", "fallback", "none"])
 def test_a_run_that_finishes_has_no_timeout(tmp_path, mode):
     if mode == "bwrap" and not bwrap_works():
         pytest.skip("needs bubblewrap")
@@ -233,7 +233,7 @@ def test_a_run_that_finishes_has_no_timeout(tmp_path, mode):
         assert uids == {leased[0]} and leased[0] >= UID_BASE
     else:
         assert any(d.startswith("uid:") for d in r.degraded)
-    if mode == "none":
+    if mode != "bwrap":
         assert any(d.startswith("bwrap:") for d in r.degraded)
 
 
@@ -325,10 +325,12 @@ def descendants(root: int) -> list[int]:
 
 
 def runnable_tasks(root: int) -> int:
-    """Threads in state R (running or waiting for a CPU) of ``root`` and its descendants."""
+    """Threads in state R (running or waiting for a CPU) of the submissions below ``root``."""
     n = 0
     for pid in descendants(root):
         try:
+            if os.stat(f"/proc/{pid}").st_uid < UID_BASE:  # the grader's and workers' own
+                continue
             for t in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{t}/stat") as f:
                     n += f.read().rsplit(")", 1)[1].split()[0] == "R"
@@ -395,6 +397,6 @@ def test_a_class_beside_attackers(tmp_path):
             assert row["status"] != "ok" or noted, feedback
         else:
             assert float(row["total"]) == FULL[E4] and row["status"] == "ok", feedback
-    # every submission's tasks are capped (8 by default, 2 of them bubblewrap's), so at most
-    # JOBS * 8 can be runnable (measured: median 2-7, max 11-12; before: load past 900)
+    # every submission's tasks are capped (8 by default), so at most JOBS * 8 of them can be
+    # runnable (measured: median 8-9, max 16 with warm workers; before: load past 900)
     assert 0 < max(sampler.ours) <= JOBS * Limits().tasks
