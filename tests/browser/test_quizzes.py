@@ -217,11 +217,12 @@ def _check_numeric(doc: str, i: int, page, area, quiz: SourceQuiz | None) -> Non
             page.wait_for_timeout(50)
         index = int(float(handle.get_attribute("aria-valuenow") or 0)) - lo
         now = _shown(area)
-        assert now["n"] == 1 and now["kind"] in ("right", "wrong"), (
-            f"{where}: position {index}: {now}"
-        )
-        seen[index] = now
-    assert len(seen) == hi - lo + 1, f"{where}: the slider visited positions {sorted(seen)} only"
+        # position 0 is "?" (no answer yet): it asks; every other position gives a verdict
+        expected = ("open",) if index == 0 else ("right", "wrong")
+        assert now["n"] == 1 and now["kind"] in expected, f"{where}: position {index}: {now}"
+        if index:
+            seen[index - 1] = now  # the value's position in the quiz's list of values
+    assert len(seen) == hi - lo, f"{where}: the slider visited positions {sorted(seen)} only"
     rights = {k for k, s in seen.items() if s["kind"] == "right"}
     assert rights and len(rights) < len(seen), f"{where}: right at {sorted(rights)} of {len(seen)}"
     right_texts = {seen[k]["text"] for k in rights}

@@ -42,6 +42,8 @@ def test_choice_escapes_feedback_and_rejects_bad_specs():
 
 def test_numeric_tolerance_and_hints():
     n = numeric([0.5, 1.0, 1.5, 2.0], 1.5, tol=0.01, mode="static")
+    assert n.n_frames == 5 and n.controls[0].labels[0] == UNANSWERED
+    assert "mlp-quiz-open" in n.frame_html() and "mlp-quiz" in n.frame_html(value=0.5)
     assert "mlp-quiz-right" in n.frame_html(value=1.5)
     assert "Too low" in n.frame_html(value=1.0) and "Too high" in n.frame_html(value=2.0)
     custom = numeric([1, 2], 2, tol=0, feedback=lambda v: f"{v} forgets the bias", mode="live")

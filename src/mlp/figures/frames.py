@@ -70,20 +70,30 @@ class Control:
 
     Numbers give a slider, anything else toggle buttons. ``live_step`` lets a live slider
     move between the precomputed values (defaults to their spacing; unevenly spaced values,
-    such as epochs 0, 5, 20, 100, are offered exactly, as in the book).
+    such as epochs 0, 5, 20, 100, are offered exactly, as in the book). ``labels`` names
+    the values on the control (default: the values themselves); a slider with labels
+    offers exactly its values.
     """
 
     name: str
     values: Sequence[Any]
     description: str | None = None
     live_step: float | None = None
-    labels: list[str] = field(init=False, repr=False)
+    labels: Sequence[str] | None = None
+    named: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.values) == 0:
             raise ValueError(f"control {self.name!r} needs at least one value")
         self.values = list(self.values)
-        self.labels = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in self.values]
+        self.named = self.labels is not None
+        if self.labels is None:
+            self.labels = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in self.values]
+        if len(self.labels) != len(self.values):
+            raise ValueError(
+                f"control {self.name!r} has {len(self.values)} values but {len(self.labels)} labels"
+            )
+        self.labels = list(self.labels)
 
     @property
     def is_numeric(self) -> bool:
@@ -104,7 +114,7 @@ class Control:
         lo, hi, n = min(self.values), max(self.values), len(self.values)
         steps = [b - a for a, b in itertools.pairwise(self.values)]
         even = all(abs(d - steps[0]) <= 1e-9 * max(1.0, abs(steps[0])) for d in steps)
-        if self.live_step is None and not (even and (n < 2 or steps[0] > 0)):
+        if self.named or (self.live_step is None and not (even and (n < 2 or steps[0] > 0))):
             options = list(zip(self.labels, self.values, strict=True))
             return widgets.SelectionSlider(
                 options=options, value=value, description=self.label, style=_STYLE

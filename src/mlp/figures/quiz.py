@@ -19,6 +19,8 @@ Examples
 >>> "Right" in q.frame_html(answer="B") and "mlp-quiz-wrong" in q.frame_html(answer="A")
 True
 >>> n = numeric([0.1, 0.25, 0.5, 1.0], answer=0.25, tol=1e-9, mode="static")
+>>> n.n_frames  # the unanswered "?" and one per value
+5
 >>> "mlp-quiz-right" in n.frame_html(value=0.25)
 True
 """
@@ -97,6 +99,7 @@ def numeric(
 ) -> Frames:
     """A numeric quiz: a slider over ``values``; within ``tol`` of ``answer`` is right.
 
+    The slider starts at an extra first position, ``?`` (no answer yet).
     ``feedback(value)`` explains a wrong value (default: higher or lower).
     """
     if tol < 0:
@@ -104,12 +107,16 @@ def numeric(
     if not any(abs(v - answer) <= tol for v in values):
         raise ValueError(f"no value of {list(values)} is within {tol} of the answer {answer}")
 
+    unanswered = min(values) - 1.0  # the "?" position, below every value
+
     def render(value: float) -> str:
+        if value == unanswered:
+            return _prompt("Move the slider to your answer to see whether it is right.")
         if abs(value - answer) <= tol:
             return _verdict(True, f"{value:g} is within {tol:g} of the answer.")
         hint = feedback(value) if feedback else ("Too high." if value > answer else "Too low.")
         return _verdict(False, hint)
 
-    return Frames(
-        render, [Control("value", list(values), label)], alt="quiz", mode=mode, note=False
-    )
+    labels = [UNANSWERED, *(f"{v:g}" for v in values)]
+    control = Control("value", [unanswered, *values], label, labels=labels)
+    return Frames(render, [control], alt="quiz", mode=mode, note=False)
