@@ -315,8 +315,3 @@ class PlaygroundWidget:
             self.settings.children = [c.widget for c in self.controls.values()]
         self.share.value = cfg.to_string()
         self.refresh()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
