@@ -19,6 +19,8 @@
      critical): make the entries ``role="listitem"``;
    * the navigation's expanders (``<summary>`` holding only a chevron icon) have no name
      (axe ``summary-name``, serious): name each "Sections of <its chapter's title>".
+   * a collapsed cell's toggle shows "Show code cell source" but is named "Toggle hidden
+     content" (axe ``label-content-name-mismatch``): drop the name, so the text is the name.
 (Math is typeset at build time by the sibling extension ``math_prerender``.)
 """
 
@@ -46,6 +48,11 @@ _A11Y = """
       t.parentNode.removeAttribute('aria-labelledby');
       t.parentNode.setAttribute('aria-hidden', 'true');
       t.remove();
+    });
+    // a collapsed cell's toggle says "Show code cell source" but was named "Toggle hidden
+    // content" (axe label-content-name-mismatch): its visible text is its name
+    document.querySelectorAll('details.hide > summary[aria-label]').forEach(function (e) {
+      e.removeAttribute('aria-label');
     });
     document.querySelectorAll('[role="list"] > [role="doc-biblioentry"]').forEach(function (e) {
       e.setAttribute('role', 'listitem');
