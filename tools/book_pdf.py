@@ -133,7 +133,7 @@ def assemble(browser, printed: list[tuple[str, bytes]], book_title: str) -> PdfW
     for page, number in zip(writer.pages, numbers.pages, strict=False):
         page.merge_page(number)
     writer.add_metadata({"/Title": book_title})
-    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     return writer
 
 

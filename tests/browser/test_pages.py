@@ -94,7 +94,7 @@ def visit(request, chromium, site, screenshot_dir) -> Iterator[Visit]:
     # a lazy image would only load when scrolled to: load them all before looking
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading='eager')")
     v.screenshot = screenshot_dir / f"{_doc_id(doc)}.png"
-    page.screenshot(path=str(v.screenshot), full_page=True)
+    page.screenshot(path=str(v.screenshot), full_page=True, timeout=90_000)  # the API page is long
     yield v
     context.close()
 

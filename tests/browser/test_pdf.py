@@ -26,7 +26,7 @@ def _title(doc: str) -> str:
     """The first heading of a document's source, as the reader sees it."""
     heading = re.search(r"^# (.+)$", markdown_text(source_of(doc)), re.M)
     assert heading, f"{doc} has no title heading"
-    return re.sub(r"[*_`]", "", heading.group(1)).strip()
+    return re.sub(r"[*_`$]", "", heading.group(1)).strip()  # as typeset: no markup, no $
 
 
 def _words(text: str) -> str:
