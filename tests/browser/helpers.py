@@ -208,3 +208,20 @@ def time_to_interactive(browser, url: str) -> float:
         return wait_ready(page)
     finally:
         context.close()
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_serious(page) -> list[dict]:
+    """The serious and critical axe-core violations of the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+                        count: v.nodes.length}));
+        }"""
+    )

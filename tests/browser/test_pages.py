@@ -24,6 +24,7 @@ import pytest
 from tests.browser.helpers import (
     INIT_JS,
     REPO,
+    axe_serious,
     markdown_text,
     probe,
     source_of,
@@ -33,7 +34,6 @@ from tests.browser.helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 # a widget-manager warning that is expected (it is a warning, listed here for the record)
 ALLOWED_CONSOLE = [re.compile(r"strict mode: use allowUnionTypes")]
@@ -290,17 +290,7 @@ def test_download_button_gives_the_source(visit: Visit, tmp_path: Path) -> None:
 
 
 def test_accessibility_no_serious_violations(visit: Visit) -> None:
-    page = visit.page
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-          const r = await axe.run(document, {resultTypes: ['violations']});
-          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
-                        count: v.nodes.length}));
-        }"""
-    )
+    result = axe_serious(visit.page)
     assert not result, f"{visit.doc}: axe-core violations:\n" + json.dumps(result, indent=1)
 
 

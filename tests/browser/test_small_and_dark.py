@@ -14,11 +14,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.helpers import INIT_JS, REPO, toc_docs, wait_ready
+from tests.browser.helpers import INIT_JS, axe_serious, toc_docs, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 375, "height": 812}
 TOUCH_PX = 24  # WCAG 2.5.8: a pointer target at least 24 x 24 CSS pixels
 
@@ -50,18 +49,20 @@ def phone_page(request, chromium, site, screenshot_dir) -> Iterator[tuple[str, o
     context = chromium.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1
     )
+    yield request.param, _open(context, site, request.param, screenshot_dir / "phone")
+    context.close()
+
+
+def _open(context, site: str, doc: str, shots) -> object:
+    """Load ``doc`` in ``context``, wait until it is ready, and save a full-page screenshot."""
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.add_init_script(INIT_JS)
-    page.goto(f"{site}{request.param}.html", wait_until="load")
+    page.goto(f"{site}{doc}.html", wait_until="load")
     wait_ready(page)
-    shots = screenshot_dir / "phone"
     shots.mkdir(exist_ok=True)
-    page.screenshot(
-        path=str(shots / f"{_doc_id(request.param)}.png"), full_page=True, timeout=90_000
-    )
-    yield request.param, page
-    context.close()
+    page.screenshot(path=str(shots / f"{_doc_id(doc)}.png"), full_page=True, timeout=90_000)
+    return page
 
 
 def test_phone_no_horizontal_scroll_and_figures_fit(phone_page) -> None:
@@ -104,17 +105,7 @@ def dark_page(request, chromium, site, screenshot_dir) -> Iterator[tuple[str, ob
     context.add_init_script(
         "localStorage.setItem('mode','dark');localStorage.setItem('theme','dark');"
     )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.add_init_script(INIT_JS)
-    page.goto(f"{site}{request.param}.html", wait_until="load")
-    wait_ready(page)
-    shots = screenshot_dir / "dark"
-    shots.mkdir(exist_ok=True)
-    page.screenshot(
-        path=str(shots / f"{_doc_id(request.param)}.png"), full_page=True, timeout=90_000
-    )
-    yield request.param, page
+    yield request.param, _open(context, site, request.param, screenshot_dir / "dark")
     context.close()
 
 
@@ -152,14 +143,5 @@ def _luminance(css_colour: str) -> float:
 
 def test_dark_accessibility_no_serious_violations(dark_page) -> None:
     doc, page = dark_page
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-          const r = await axe.run(document, {resultTypes: ['violations']});
-          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
-                        count: v.nodes.length}));
-        }"""
-    )
+    result = axe_serious(page)
     assert not result, f"{doc} (dark): axe-core violations:\n" + json.dumps(result, indent=1)

@@ -5,21 +5,12 @@ from __future__ import annotations
 import re
 
 from mlp.figures.frames import Frames
+from tests.book.widgetstate import explorer_grid as expected_grid
 
 
 def labelled(ax) -> bool:
     """The Axes has a title and both axis labels."""
     return bool(ax.get_title() and ax.get_xlabel() and ax.get_ylabel())
-
-
-def expected_grid(counts: list[int]) -> tuple[int, int]:
-    """(frames, jslinks) of static frames whose controls have these value counts."""
-    frames, links, stacks = 1, 0, 1
-    for n in counts:
-        links += stacks  # one link from this control to every stack at its depth
-        stacks *= n
-        frames *= n
-    return frames, links
 
 
 def check_static(fr: Frames, counts: list[int]) -> None:
