@@ -268,7 +268,7 @@ def backward_stepper(
     def draw(fig: Any, step: int) -> str:
         fig.clear()
         # a fixed axes box: a layout engine would measure every node's text in each frame
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)
         w_in, h_in = fig.get_size_inches()
         bottom, top = 0.45 / h_in, 0.4 / h_in  # room for the x label and the title
         ax = fig.add_axes((0.3 / w_in, bottom, 1 - 0.35 / w_in, 1 - bottom - top))
