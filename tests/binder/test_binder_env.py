@@ -65,14 +65,14 @@ def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return proc
 
 
-@pytest.fixture(scope="module")
-def binder_env(tmp_path_factory) -> dict:
-    """A copy of the repository and a new venv with only what the Binder files install."""
-    tmp = tmp_path_factory.mktemp("binder")
-    repo = tmp / "repo"
+def fresh_venv(tmp: Path) -> tuple[Path, dict, str]:
+    """A copy of the repository in ``tmp/repo`` and an empty venv in ``tmp/venv``.
+
+    Returns the copy, the environment that runs the venv (nothing of ours on the path),
+    and the venv's python.
+    """
+    repo, venv = tmp / "repo", tmp / "venv"
     shutil.copytree(REPO, repo, ignore=COPY_IGNORE)
-    venv = tmp / "venv"
-    start = time.perf_counter()
     base_python = getattr(sys, "_base_executable", sys.executable)
     _run([base_python, "-m", "venv", str(venv)])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
@@ -82,7 +82,15 @@ def binder_env(tmp_path_factory) -> dict:
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         PYTHONNOUSERSITE="1",
     )
-    py = str(venv / "bin" / "python")
+    return repo, env, str(venv / "bin" / "python")
+
+
+@pytest.fixture(scope="module")
+def binder_env(tmp_path_factory) -> dict:
+    """A copy of the repository and a new venv with only what the Binder files install."""
+    tmp = tmp_path_factory.mktemp("binder")
+    start = time.perf_counter()
+    repo, env, py = fresh_venv(tmp)
     _run([py, "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"], cwd=repo, env=env)
     _run(["bash", "binder/postBuild"], cwd=repo, env=env)
     seconds = time.perf_counter() - start

@@ -19,8 +19,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -29,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.binder.test_binder_env import COPY_IGNORE, _pins
+from tests.binder.test_binder_env import _pins, _run, fresh_venv
 from tests.browser.helpers import REPO, chapter_notebooks
 
 _spec = importlib.util.spec_from_file_location("nbtool", REPO / "tools" / "nbtool.py")
@@ -88,12 +86,6 @@ def test_tool_inserts_then_updates_in_place(tmp_path: Path) -> None:
     assert not nbtool.add_colab_cell(stale, nbtool.repository_url())
 
 
-def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, **kwargs)
-    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return proc
-
-
 def _execute(nb: nbformat.NotebookNode, kernels: Path, cwd: Path) -> None:
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
@@ -107,19 +99,7 @@ def _execute(nb: nbformat.NotebookNode, kernels: Path, cwd: Path) -> None:
 @pytest.mark.slow
 def test_colab_cell_installs_mlp_in_a_fresh_environment(tmp_path: Path, record_property) -> None:
     """Only numpy, matplotlib, ipywidgets and ipykernel installed: the cell makes mlp work."""
-    repo = tmp_path / "repo"
-    shutil.copytree(REPO, repo, ignore=COPY_IGNORE)
-    venv = tmp_path / "venv"
-    base_python = getattr(sys, "_base_executable", sys.executable)
-    _run([base_python, "-m", "venv", str(venv)])
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.update(
-        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        VIRTUAL_ENV=str(venv),
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        PYTHONNOUSERSITE="1",
-    )
-    py = str(venv / "bin" / "python")
+    repo, env, py = fresh_venv(tmp_path)
     pins = _pins((REPO / "binder" / "requirements.txt").read_text().splitlines())
     wanted = ["numpy", "matplotlib", "ipywidgets", "ipykernel"]
     _run([py, "-m", "pip", "install", "-q", *(f"{n}=={pins[n]}" for n in wanted)], env=env)
@@ -156,7 +136,7 @@ def test_colab_cell_installs_mlp_in_a_fresh_environment(tmp_path: Path, record_p
     record_property("install_seconds", round(time.perf_counter() - start, 1))
     text = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.output_type == "stream")
     where, result = text.strip().split("\n")[-2:]
-    assert str(venv) in where and "site-packages" in where, f"mlp imported from {where}"
+    assert env["VIRTUAL_ENV"] in where and "site-packages" in where, f"mlp imported from {where}"
     assert result == "2.0 True"
 
     # the same kernel environment, now with mlp installed: the cell prints nothing
