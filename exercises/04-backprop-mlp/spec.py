@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograde.cases import Case, case_check
+from autograde.shortcuts import Forbid
 from autograde.spec import Check, Plan, Request, Verdict, as_array, compare, failure_text
 
 EXERCISE = "04-backprop-mlp"
@@ -31,6 +33,23 @@ QUESTIONS = {
 GRADED_NAMES = ["forward", "squared_error", "backward"]
 RTOL, ATOL = 1e-6, 1e-9
 GRADS = ("W1_bar", "b1_bar", "W2_bar", "b2_bar")
+DIFFICULTY, MINUTES = "medium", 45
+CHAPTER = "lecture2/09-backpropagation.ipynb"
+TEACHES = "the vectorized forward and backward pass of a two-layer MLP, summed over a batch"
+ALLOWS = "numpy, mlp.sigmoid and mlp.sigmoid_prime; not mlp's MLP, graph or numerical gradient"
+_OWN = "the backward pass must be your own"
+FORBID = [
+    Forbid("mlp.MLP", ("q1", "q2"), "mlp's MLP computes the forward and backward pass"),
+    Forbid("mlp.network", ("q1", "q2"), "mlp.network holds mlp's MLP"),
+    Forbid("mlp.graph", ("q2",), f"mlp.graph backpropagates through a graph: {_OWN}"),
+    Forbid("mlp.numerical_gradient", ("q2",), f"a numerical gradient is not backprop: {_OWN}"),
+    Forbid("mlp.gradcheck", ("q2",), f"a numerical gradient is not backprop: {_OWN}"),
+    *(
+        Forbid(m, ("q2",), f"{m}'s automatic differentiation: {_OWN}")
+        for m in ("torch", "jax", "autograd", "tensorflow")
+    ),  # fmt: skip
+    Forbid("@dynamic", ("q1", "q2"), "dynamic imports and exec could hide a shortcut"),
+]
 
 
 def _sig(z):
@@ -262,3 +281,48 @@ def _verdict(msgs, diags) -> Verdict:
         mistake, common = max(sorted(set(diags)), key=diags.count)
         text += f" Likely mistake: {common}."
     return Verdict(n_ok / len(msgs), text, mistake=mistake)
+
+
+def public(rng: np.random.Generator) -> Plan:
+    """The checks ``check("q1")`` / ``check("q2")`` run in the student's kernel: the same
+    references and recognised mistakes as the hidden checks, on three public networks (one
+    square, where a missing transpose does not raise)."""
+    reqs, fwd, loss, grads = [], [], [], {k: [] for k in range(4)}
+    for i, (B, N, H, K) in enumerate([(4, 3, 5, 2), (1, 2, 3, 1), (3, 3, 3, 3)]):
+        X, T = rng.normal(size=(B, N)), rng.normal(size=(B, K))
+        args = (X, T, rng.normal(size=(H, N)), rng.normal(size=H),
+                rng.normal(size=(K, H)), rng.normal(size=K))  # fmt: skip
+        reqs += [Request(f"fwd{i}", "forward", "call", (X, *args[2:])),
+                 Request(f"loss{i}", "squared_error", "call", (X[:, :1] + T, T)),
+                 Request(f"bwd{i}", "backward", "call", args)]  # fmt: skip
+        Z, Hh, Y = ref_forward(X, *args[2:])
+        fwd += [
+            Case(f"fwd{i}", n, r, pick=j)
+            for j, (n, r) in enumerate(zip("ZHY", (Z, Hh, Y), strict=True))
+        ]
+        d = X[:, :1] + T - T
+        ssq = np.sum(d**2)
+        wrong = {LOSS_TEXT[0]: 0.5 * ssq, LOSS_TEXT[1]: ssq / B}
+        loss.append(Case(f"loss{i}", "squared_error(Y, T)", 0.5 * ssq / B, mistakes=wrong))
+        ref, var = ref_backward(*args), {m: variant_backward(*args, m) for m in MISTAKES}
+        for k in range(4):
+            named = {MISTAKES[m]: None if v is None else v[k] for m, v in var.items()}
+            named[MISTAKES["sign"]] = -ref[k]
+            if ref[k].ndim == 2 and ref[k].shape[0] != ref[k].shape[1]:
+                named[f"{GRADS[k]} is transposed: it must have the shape of the parameter"] = ref[
+                    k
+                ].T
+            named[f"{GRADS[k]} is averaged twice: y_bar already carries the 1/B"] = ref[k] / B
+            grads[k].append(Case(f"bwd{i}", GRADS[k], ref[k], pick=k, mistakes=named))
+    names = {f"{p}{i}": n for i in range(3) for p, n in
+             (("fwd", "forward"), ("loss", "squared_error"), ("bwd", "backward"))}  # fmt: skip
+    keys = {**{v: k for k, v in MISTAKES.items()}, **{t: k for k, (k, t) in LOSS_MISTAKES.items()}}
+    opts = {"rtol": RTOL, "atol": ATOL, "names": names, "mistake_keys": keys}
+    checks = [case_check("forward (Z, H, Y)", "q1", 2, "3 public networks", fwd, **opts),
+              case_check("squared_error", "q1", 1, "3 public (Y, T)", loss, **opts)]  # fmt: skip
+    checks += [case_check(GRADS[k], "q2", 1, "3 public networks", grads[k], **opts)
+               for k in (2, 3, 0, 1)]  # fmt: skip
+    return Plan(reqs, checks)
+
+
+LOSS_TEXT = list(LOSS_MISTAKES)

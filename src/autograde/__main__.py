@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--timeout", type=float, help="wall-clock seconds per submission")
     g.add_argument("--cell-timeout", type=float, help="CPU seconds per code cell")
     g.add_argument("--memory-mb", type=int, help="memory limit per submission")
+    g.add_argument(
+        "--ids",
+        choices=["roster", "notebook", "off"],
+        default="roster",
+        help="per-student numbers: of the file/folder name (flag mismatches), of the "
+        "notebook's STUDENT_ID, or off (the common numbers for everyone)",
+    )
     g.add_argument("--quiet", action="store_true")
     z = sub.add_parser("gradescope", help="build the Gradescope autograder zip for an exercise")
     z.add_argument("exercise")
@@ -95,7 +102,7 @@ def _grade(a, ex: Path) -> int:
     try:
         res = G.grade_folder(
             ex.name, a.submissions, a.out, jobs=a.jobs, seed=a.seed, sandbox=a.sandbox,
-            limits=limits, quiet=a.quiet, spec=spec,
+            limits=limits, quiet=a.quiet, spec=spec, ids=a.ids,
         )  # fmt: skip
     except SandboxUnavailable as e:
         print(f"error: {e}", file=sys.stderr)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import hashlib
-import json
 import re
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from types import ModuleType
 
 import numpy as np
 
-from autograde import reports, workers
+from autograde import integrity, reports, variants, workers
 from autograde.discover import (  # noqa: F401 - exercises_root, find_exercise: the CLI's
     Submission,
     code_sources,
@@ -30,6 +29,7 @@ from autograde.discover import (  # noqa: F401 - exercises_root, find_exercise: 
     find_exercise,
     find_submissions,
 )
+from autograde.limits import exit_reason
 from autograde.sandbox import Limits, RunResult, check_closed, resolve_mode, run_submission
 from autograde.spec import Plan, Verdict, load_spec
 from autograde.wire import ChildReport, Failure, parse_results
@@ -107,7 +107,7 @@ def _run_notes(rep: ChildReport, run: RunResult, limits: Limits) -> tuple[str, l
         last = rep.started[-1] if rep.started else None
         where = f" during code cell {last}" if last and last not in rep.cells else ""
         notes.append(
-            f"The process running your notebook stopped early{where} ({_exit_reason(run)}); "
+            f"The process running your notebook stopped early{where} ({exit_reason(run)}); "
             "answers not collected by then score 0."
         )
     for i, err in sorted(rep.cells.items()):
@@ -158,6 +158,9 @@ def judge(
         r.key: rep.results.get(r.key, Failure("absent", status if status != "ok" else "no answer"))
         for r in plan.requests
     }
+    outputs[variants.STUDENT] = integrity.grading_id(spec, plan.ids, student, outputs)
+    flag = integrity.id_note(spec, plan.ids, student, outputs) if run is not None else None
+    notes += [flag] if flag else []
     checks, questions = _score(spec, plan, outputs, notes)
     return Graded(
         student=student,
@@ -175,33 +178,11 @@ def judge(
     )
 
 
-def _exit_reason(run: RunResult) -> str:
-    rc = run.returncode
-    if rc is None:
-        return "it was not started"
-    if rc < 0:
-        import signal
-
-        try:
-            name = signal.Signals(-rc).name
-        except ValueError:
-            name = str(-rc)
-        hint = {
-            "SIGXCPU": "CPU time limit",
-            "SIGKILL": "killed: CPU or memory limit",
-            "SIGSEGV": "segmentation fault",
-        }.get(name, "killed by a signal")
-        return f"{name}, {hint}"
-    if rc == 0:
-        return "it exited, e.g. os._exit() or sys.exit() outside a cell"
-    return f"exit status {rc}"
-
-
 def spec_limits(spec) -> Limits:
     return getattr(spec, "LIMITS", Limits())
 
 
-def _run_and_retry(spec, plan, requests_file, path: Path, limits, mode) -> Graded:
+def _run_and_retry(spec, plan, requests_file, path: Path, limits, mode, student) -> Graded:
     run = run_submission(path, requests_file, limits, mode)
     first = parse_results(run.results_text, {r.key for r in plan.requests})
     stuck = [i for i in first.started if i not in first.cells]
@@ -219,9 +200,10 @@ def _run_and_retry(spec, plan, requests_file, path: Path, limits, mode) -> Grade
         seconds, cpu = run.seconds, run.cpu_seconds
         run = run_submission(path, requests_file, limits, mode, skip_cells=(cell,))
         run.seconds, run.cpu_seconds = run.seconds + seconds, run.cpu_seconds + cpu
-    g = judge(spec, plan, "", run, None, limits)
+    g = judge(spec, plan, student, run, None, limits)
     if retry_note:
         g.notes.insert(0, retry_note)
+    integrity.refuse_shortcuts(spec, g, code_sources(path))
     return g
 
 
@@ -241,7 +223,7 @@ def grade_one(spec, plan, requests_file, sub: Submission, limits, mode, root=Non
             )
             g = judge(spec, plan, "", None, msg)
         else:
-            g = _run_and_retry(spec, plan, requests_file, path, limits, mode)
+            g = _run_and_retry(spec, plan, requests_file, path, limits, mode, sub.student)
     except Exception as e:  # noqa: BLE001 - one submission never stops the run
         g = _grader_error(spec, plan, e)
         g.seconds = time.monotonic() - t0
@@ -344,10 +326,12 @@ def grade_folder(
     limits: Limits | None = None,
     quiet: bool = False,
     spec: ModuleType | None = None,
+    ids: str = "roster",
 ) -> list[Graded]:
     """Grade every submission in ``submissions``; write the CSV, feedback and JSON to ``out``.
 
-    ``spec`` is the exercise's loaded spec module (loaded here from ``exercise`` if None).
+    ``spec`` is the exercise's loaded spec module (loaded here from ``exercise`` if None);
+    ``ids`` whose per-student numbers judge a submission (:mod:`autograde.integrity`).
     """
     if spec is None:
         spec = load_spec(find_exercise(exercise) / "spec.py")
@@ -360,7 +344,8 @@ def grade_folder(
     if warning:
         print(f"WARNING: {warning}", file=sys.stderr)
     seed = default_seed(spec.EXERCISE) if seed is None else seed
-    plan = spec.build(np.random.default_rng(seed))
+    plan = integrity.with_id_request(spec, spec.build(np.random.default_rng(seed)))
+    plan.ids = ids
     released = code_sources(Path(spec.__file__).with_name("student.ipynb"))
     subs = find_submissions(submissions, getattr(spec, "NOTEBOOK", "student.ipynb"), released)
     files = _unique_files(subs)
@@ -369,8 +354,7 @@ def grade_folder(
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="autograde-run-") as tmp:
         requests_file = Path(tmp) / "requests.json"
-        requests_file.write_text(json.dumps([r.to_json() for r in plan.requests]))
-        requests_file.chmod(0o644)
+        integrity.write_job(spec, plan, requests_file)
         args = (spec, plan, requests_file)
         try:
             results = _pool(*args, subs, limits, mode, jobs, submissions)

@@ -259,7 +259,7 @@ def _grade(root: Path, config: dict, t0: float) -> dict:
         out = Path(tmp) / "out"
         grade_folder(
             config["exercise"], subs, out, jobs=1, seed=config["seed"], limits=limits,
-            quiet=True, spec=spec, **_sandbox_arg(config),
+            quiet=True, spec=spec, ids=config.get("ids", "notebook"), **_sandbox_arg(config),
         )  # fmt: skip
         files = json.loads((out / "run.json").read_text()).get("files", {})
         name = files.get("submission", "submission")

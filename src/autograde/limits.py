@@ -142,3 +142,26 @@ def uid_cpu_seconds(uid: int) -> float:
 def kill_uid(uid: int, deadline: float = 10.0) -> None:
     """SIGKILL every process of ``uid`` until none is left (the uid is leased: all ours)."""
     kill_until_gone(lambda: uid_processes(uid), time.monotonic() + deadline)
+
+
+def exit_reason(run) -> str:
+    """Why the child's process ended, in words (for the student's notes)."""
+    rc = run.returncode
+    if rc is None:
+        return "it was not started"
+    if rc < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-rc).name
+        except ValueError:
+            name = str(-rc)
+        hint = {
+            "SIGXCPU": "CPU time limit",
+            "SIGKILL": "killed: CPU or memory limit",
+            "SIGSEGV": "segmentation fault",
+        }.get(name, "killed by a signal")
+        return f"{name}, {hint}"
+    if rc == 0:
+        return "it exited, e.g. os._exit() or sys.exit() outside a cell"
+    return f"exit status {rc}"

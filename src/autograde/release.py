@@ -10,10 +10,15 @@ markers are an error: nothing is released silently with a solution in it.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
 
+from autograde import publish
+
+STUDENT_ID_CELL = "student-id"
+STUDENT_ID_LINE = re.compile(r'^(STUDENT_ID = )"[^"\n]*"(.*)$', re.M)
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 
@@ -62,6 +67,8 @@ def make_student(solution: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode
         if cell.cell_type in ("code", "markdown"):
             cell.source, h = _strip_source(cell.source, cell.cell_type, where)
             hidden += h
+        if cell.get("id") == STUDENT_ID_CELL:  # each student writes their own id
+            cell.source = STUDENT_ID_LINE.sub(r'\1""\2', cell.source)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -94,12 +101,13 @@ def release(ex_dir: Path) -> Path:
     nbformat.validate(student)
     path = ex_dir / "student.ipynb"
     path.write_text(render(student))
+    publish.write(ex_dir)
     return path
 
 
 def check(ex_dir: Path) -> list[str]:
     """Problems with the committed student notebook (empty list when it is up to date)."""
-    problems = []
+    problems = publish.stale(ex_dir)
     sol = nbformat.read(ex_dir / "solution.ipynb", as_version=4)
     expected, _ = make_student(sol)
     path = ex_dir / "student.ipynb"

@@ -84,6 +84,7 @@ class Plan:
 
     requests: list[Request]
     checks: list[Check]
+    ids: str = "roster"  # whose per-student numbers judge a submission (autograde.integrity)
 
 
 def load_spec(path: Path) -> ModuleType:

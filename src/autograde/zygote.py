@@ -34,7 +34,7 @@ import sys
 import traceback
 
 PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "IPython.core.inputtransformer2",
-           "mlp")  # fmt: skip
+           "mlp", "autograde.checking", "autograde.variants")  # fmt: skip
 SETUP_FAILED = 119  # the child's exit status when its confinement could not be set up
 CLONE_NEWNS = 0x00020000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000

@@ -353,8 +353,19 @@ def entries() -> list[Entry]:
             total=0),
     ]  # fmt: skip
     from tests.grader.corpus_issue13 import issue13_entries
+    from tests.grader.corpus_shortcuts import shortcut_entries
 
-    return es + issue13_entries()
+    return es + issue13_entries() + shortcut_entries() + exercise_entries()
+
+
+def exercise_entries() -> list[Entry]:
+    """The entries of the exercises with a corpus module of their own (corpus_exNN.py)."""
+    import importlib
+
+    out: list[Entry] = []
+    for path in sorted(Path(__file__).parent.glob("corpus_ex[0-9][0-9].py")):
+        out += importlib.import_module(f"tests.grader.{path.stem}").entries()
+    return out
 
 
 def _without_tests(exercise, which):
