@@ -16,6 +16,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
+from autograde import publish
+
 LINES = 'from autograde.checking import checker\n\ncheck = checker("{ex}")\n'
 
 
@@ -33,6 +35,7 @@ def add(ex_dir: Path) -> None:
             q = cid[: -len("-solution")]
             cells.append(new_code_cell(f'check("{q}")', id=f"{q}-check"))
     nb.cells = cells
+    publish.write(ex_dir)  # the public checks the executed check() lines read
     where = {"metadata": {"path": str(ex_dir)}}
     NotebookClient(nb, timeout=600, kernel_name="python3", resources=where).execute()
     nbformat.write(nb, path)

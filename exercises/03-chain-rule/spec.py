@@ -5,8 +5,11 @@ Graded names: ``logistic_ls_loss(w, b, x, t)``, ``logistic_ls_grads(w, b, x, t)`
 ``y_bar``, ``t_bar``) for the lecture's f(x, y) = y + exp(x y), x = cos t, y = t^2.
 
 Hidden checks (inputs from the grader's per-run seed), each graded as a function on 8
-random scalar inputs (w, b, x ~ N(0, 1.5^2), t in {0, 1} or uniform [0, 1]; t ~ U(-2, 2)),
-rtol 1e-6 / atol 1e-9, credit = fraction of inputs right.  Feedback names a recognised
+random scalar inputs: (w, b, x) with |z| = |wx + b| in [2.5, 6] and t the label far from
+sigma(z); t in +-[1, 2.5].  rtol 1e-11 / atol 1e-13, credit = fraction of inputs right.  Exact
+formulas agree with the reference to about 1e-14 there; a centered difference is off by
+1e-9 or more for every step size, and a derivative check where any answer is right only
+approximately earns nothing ("a numerical approximation").  Feedback names a recognised
 mistake: the missing sigma'(z) factor, the missing x in w_bar, a sign error, or following
 only one of the two paths from t to f.
 """
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograde.spec import Check, Plan, Request, Verdict, as_array, compare, failure_text
+from autograde.cases import Case, case_check
+from autograde.shortcuts import Forbid
+from autograde.spec import Plan, Request
 
 EXERCISE = "03-chain-rule"
 TITLE = "Exercise 3: the chain rule on computation graphs"
@@ -25,8 +30,25 @@ QUESTIONS = {
     "q2": "f(x, y) = y + exp(xy) with x = cos t, y = t^2",
 }
 GRADED_NAMES = ["logistic_ls_loss", "logistic_ls_grads", "f_forward", "f_backward"]
-RTOL, ATOL = 1e-6, 1e-9
+RTOL, ATOL = 1e-11, 1e-13  # exact formulas agree to ~1e-14 here; finite differences do not
 N_CASES = 8
+BARS = ("x_bar", "y_bar", "t_bar")
+DIFFICULTY, MINUTES = "easy", 30
+CHAPTER = "lecture2/08-chain-rule-and-graphs.ipynb"
+TEACHES = "the chain rule as error signals, on a chain and on a graph that fans out"
+ALLOWS = "numpy and mlp.sigmoid / mlp.sigmoid_prime; no numerical or automatic differentiation"
+_EXACT = "this exercise asks for the derivative by the chain rule"
+FORBID = [
+    Forbid("@complex", ("q1", "q2"), f"complex-step differentiation is numerical: {_EXACT}"),
+    *(
+        Forbid(m, ("q1", "q2"), f"{m} differentiates for you: {_EXACT}")
+        for m in ("sympy", "torch", "jax", "autograd", "tensorflow")
+    ),  # fmt: skip
+    Forbid("mlp.numerical_gradient", ("q1", "q2"), f"a numerical gradient: {_EXACT}"),
+    Forbid("mlp.gradcheck", ("q1", "q2"), f"a numerical gradient: {_EXACT}"),
+    Forbid("mlp.graph", ("q1", "q2"), f"mlp.graph backpropagates for you: {_EXACT}"),
+    Forbid("@dynamic", ("q1", "q2"), "dynamic imports and exec could hide a shortcut"),
+]
 
 
 MISTAKES = {  # the feedback naming a recognised mistake -> its key for class reports
@@ -89,110 +111,49 @@ def f_mistakes(t):
     }
 
 
-def _item(out, i, n, name):
-    """Element i of an n-tuple answer, or the answer itself if it is a failure."""
-    if failure_text(name, out):
-        return out
-    if type(out) is list and len(out) == n:
-        return out[i]
-    return _Bad(f"`{name}` should return a tuple of {n} numbers.")
-
-
-class _Bad:
-    def __init__(self, msg):
-        self.msg = msg
-
-
-def _cmp(name, out, ref):
-    if isinstance(out, _Bad):
-        return out.msg
-    return compare(name, out, np.asarray(ref), rtol=RTOL, atol=ATOL, squeeze=True)
-
-
-def _diagnose(out, variants) -> str | None:
-    arr = None if isinstance(out, _Bad) else as_array(out)
-    if arr is None or arr.size != 1:
-        return None
-    v = float(arr.reshape(-1)[0])
-    for msg, ref in variants.items():
-        if ref is not None and abs(v - float(ref)) <= ATOL + RTOL * abs(float(ref)):
-            return msg
-    return None
-
-
-def _cases_verdict(msgs, diag):
-    n_ok = sum(m is None for m in msgs)
-    text = f"right on {n_ok} of {len(msgs)} hidden inputs."
-    first = next((m for m in msgs if m), None)
-    if first:
-        text += f" {first}"
-    if diag:
-        text += f" Looks like {diag}."
-    return Verdict(n_ok / len(msgs), text, mistake=MISTAKES.get(diag))
+def _ls_case(rng):
+    """(w, b, x, t) with |z| in [2.5, 6] and t the far label: the loss is large and its
+    gradient small, where a centered difference loses the digits an exact formula keeps."""
+    x = float(rng.choice([-1, 1]) * rng.uniform(0.5, 3))
+    z = float(rng.choice([-1, 1]) * rng.uniform(2.5, 6))
+    w = float(rng.normal(0, 1.5))
+    return w, z - w * x, x, 0.0 if z > 0 else 1.0
 
 
 def build(rng: np.random.Generator) -> Plan:
     reqs: list[Request] = []
-    ls_cases = []
+    loss, grads, fwd, bars = [], {0: [], 1: []}, [], {k: [] for k in BARS}
     for i in range(N_CASES):
-        w, b, x = (float(v) for v in rng.normal(0, 1.5, size=3))
-        t = float(rng.integers(0, 2)) if i % 2 == 0 else float(rng.uniform(0, 1))
-        reqs.append(Request(f"ls_loss{i}", "logistic_ls_loss", "call", (w, b, x, t)))
-        reqs.append(Request(f"ls_grads{i}", "logistic_ls_grads", "call", (w, b, x, t)))
-        ls_cases.append((i, (w, b, x, t)))
-    f_cases = []
+        a = _ls_case(rng)
+        reqs += [Request(f"ls_loss{i}", "logistic_ls_loss", "call", a),
+                 Request(f"ls_grads{i}", "logistic_ls_grads", "call", a)]  # fmt: skip
+        loss.append(Case(f"ls_loss{i}", "logistic_ls_loss", ls_loss(*a)))
+        wrong = ls_mistakes(*a)
+        for k in (0, 1):
+            named = {m: (None if v[k] is None else v[k]) for m, v in wrong.items()}
+            grads[k].append(Case(f"ls_grads{i}", ("w_bar", "b_bar")[k], ls_grads(*a)[k],
+                                 pick=k, mistakes=named))  # fmt: skip
     for i in range(N_CASES):
-        t = float(rng.uniform(-2, 2))
-        reqs.append(Request(f"f_fwd{i}", "f_forward", "call", (t,)))
-        reqs.append(Request(f"f_bwd{i}", "f_backward", "call", (t,)))
-        f_cases.append((i, t))
-
-    def judge_loss(out):
-        msgs = [_cmp("logistic_ls_loss", out[f"ls_loss{i}"], ls_loss(*a)) for i, a in ls_cases]
-        return _cases_verdict(msgs, None)
-
-    def judge_ls_grad(which):
-        def judge(out):
-            msgs, diag = [], None
-            for i, a in ls_cases:
-                item = _item(out[f"ls_grads{i}"], which, 2, "logistic_ls_grads")
-                m = _cmp(f"{('w_bar', 'b_bar')[which]}", item, ls_grads(*a)[which])
-                msgs.append(m)
-                if m and diag is None:
-                    diag = _diagnose(item, {k: v[which] for k, v in ls_mistakes(*a).items()})
-            return _cases_verdict(msgs, diag)
-
-        return judge
-
-    def judge_f(out):
-        msgs = [_cmp("f_forward", out[f"f_fwd{i}"], f_value(t)) for i, t in f_cases]
-        return _cases_verdict(msgs, None)
-
-    def judge_bar(key):
-        def judge(out):
-            msgs, diag = [], None
-            for i, t in f_cases:
-                o = out[f"f_bwd{i}"]
-                if not failure_text("f_backward", o):
-                    if type(o) is not dict or key not in o:
-                        o = _Bad(f"`f_backward(t)` should return a dict with key {key!r}.")
-                    else:
-                        o = o[key]
-                m = _cmp(key, o, f_bars(t)[key])
-                msgs.append(m)
-                if m and diag is None and key == "t_bar":
-                    diag = _diagnose(o, f_mistakes(t))
-            return _cases_verdict(msgs, diag)
-
-        return judge
-
+        t = float(rng.choice([-1, 1]) * rng.uniform(1.0, 2.5))
+        reqs += [Request(f"f_fwd{i}", "f_forward", "call", (t,)),
+                 Request(f"f_bwd{i}", "f_backward", "call", (t,))]  # fmt: skip
+        fwd.append(Case(f"f_fwd{i}", "f_forward", f_value(t)))
+        for k in BARS:
+            named = f_mistakes(t) if k == "t_bar" else {}
+            bars[k].append(Case(f"f_bwd{i}", k, f_bars(t)[k], pick=k, mistakes=named))
+    names = {f"{p}{i}": n for i in range(N_CASES) for p, n in (
+        ("ls_loss", "logistic_ls_loss"), ("ls_grads", "logistic_ls_grads"),
+        ("f_fwd", "f_forward"), ("f_bwd", "f_backward"))}  # fmt: skip
+    opts = {"rtol": RTOL, "atol": ATOL, "names": names, "mistake_keys": MISTAKES}
+    d1, d2 = f"{N_CASES} (w, b, x, t) with |z| in [2.5, 6]", f"{N_CASES} t with |t| in [1, 2.5]"
+    tol = f"; rtol {RTOL:g} (exact formulas only)"
     checks = [
-        Check("loss", "q1", 1, "8 random (w, b, x, t); rtol 1e-6", judge_loss),
-        Check("w_bar", "q1", 1.5, "8 random (w, b, x, t); rtol 1e-6", judge_ls_grad(0)),
-        Check("b_bar", "q1", 1.5, "8 random (w, b, x, t); rtol 1e-6", judge_ls_grad(1)),
-        Check("f(t)", "q2", 1, "8 random t in [-2, 2]; rtol 1e-6", judge_f),
-        Check("x_bar", "q2", 1, "8 random t; rtol 1e-6", judge_bar("x_bar")),
-        Check("y_bar", "q2", 1, "8 random t; rtol 1e-6", judge_bar("y_bar")),
-        Check("t_bar = df/dt", "q2", 2, "8 random t; rtol 1e-6", judge_bar("t_bar")),
+        case_check("loss", "q1", 1, d1 + tol, loss, **opts),
+        case_check("w_bar", "q1", 1.5, d1 + tol, grads[0], exact=True, **opts),
+        case_check("b_bar", "q1", 1.5, d1 + tol, grads[1], exact=True, **opts),
+        case_check("f(t)", "q2", 1, d2 + tol, fwd, **opts),
+        case_check("x_bar", "q2", 1, d2 + tol, bars["x_bar"], exact=True, **opts),
+        case_check("y_bar", "q2", 1, d2 + tol, bars["y_bar"], exact=True, **opts),
+        case_check("t_bar = df/dt", "q2", 2, d2 + tol, bars["t_bar"], exact=True, **opts),
     ]
     return Plan(reqs, checks)

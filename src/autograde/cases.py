@@ -112,9 +112,15 @@ def judge_cases(
     mistake_keys: Mapping[str, str],
     numbers: Mapping[str, Any] | None = None,
     what: str = "inputs",
+    exact: bool = False,
 ) -> Verdict:
-    """Fraction of cases right; feedback: the first failure and the first named mistake."""
-    msgs, diag = [], None
+    """Fraction of cases right; feedback: the first failure and the first named mistake.
+
+    ``exact``: the answer is a formula, exact up to rounding; one answer that is right only
+    approximately (within 1e-4 but not within the tolerance) is a numerical approximation
+    such as a finite difference, and the check earns nothing.
+    """
+    msgs, diag, approx = [], None, 0
     for c in cases:
         name = names.get(c.key, c.key)
         item = picked(outputs.get(c.key), c.pick, name)
@@ -129,6 +135,18 @@ def judge_cases(
         msgs.append(m)
         if m and diag is None:
             diag = diagnose(item, c.mistakes, rtol, atol)
+        if m and exact and ref is not None and diagnose(item, {"~": ref}, 1e-4, 1e-9):
+            approx += 1
+    if approx:
+        return Verdict(
+            0.0,
+            (
+                f"{approx} of {len(msgs)} answers are right only approximately (to about 1e-6, not "
+                f"to rounding): that is a numerical approximation such as a finite difference, and "
+                f"this question asks for the exact derivative."
+            ),
+            mistake="numerical approximation",
+        )
     n_ok = sum(m is None for m in msgs)
     text = f"right on {n_ok} of {len(msgs)} {what}."
     first = next((m for m in msgs if m), None)
@@ -151,6 +169,7 @@ def case_check(
     names: Mapping[str, str] | None = None,
     mistake_keys: Mapping[str, str] | None = None,
     numbers: Mapping[str, Any] | None = None,
+    exact: bool = False,
 ) -> Check:
     """A :class:`Check` judged by :func:`judge_cases`; it carries its cases as data.
 
@@ -164,6 +183,7 @@ def case_check(
         "names": dict(names or {}),
         "mistake_keys": dict(mistake_keys or {}),
         "numbers": dict(numbers or {}),
+        "exact": exact,
     }
     judge = functools.partial(judge_data, data)
     check = Check(name, question, points, description, judge)
@@ -175,6 +195,7 @@ def judge_data(data: dict, outputs: Mapping[str, Any], numbers=None, what="hidde
     return judge_cases(
         data["cases"], outputs, rtol=data["rtol"], atol=data["atol"], names=data["names"],
         mistake_keys=data["mistake_keys"], numbers=numbers or data["numbers"], what=what,
+        exact=data.get("exact", False),
     )  # fmt: skip
 
 
@@ -220,6 +241,7 @@ def check_to_json(check: Check) -> dict | None:
         "atol": data["atol"],
         "names": data["names"],
         "mistake_keys": data["mistake_keys"],
+        "exact": data.get("exact", False),
         "cases": cases,
     }
 
@@ -240,6 +262,7 @@ def check_from_json(d: dict) -> Check:
     return case_check(
         d["name"], d["question"], d["points"], d["description"], cases, rtol=d["rtol"],
         atol=d["atol"], names=d["names"], mistake_keys=d["mistake_keys"],
+        exact=d.get("exact", False),
     )  # fmt: skip
 
 

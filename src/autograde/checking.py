@@ -78,7 +78,9 @@ def shortcut_warnings(data: dict, question: str, ns: dict) -> list[str]:
         return []
     from autograde._child import _transform
 
-    found = shortcuts.scan([_transform(s) for s in _history(ns)], forbids)
+    given = set(data.get("provided", []))
+    own = [_transform(s) for s in _history(ns) if shortcuts.digest(s) not in given]
+    found = shortcuts.scan(own, forbids)
     return list(dict.fromkeys(found.get(question, [])))
 
 

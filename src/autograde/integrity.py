@@ -23,6 +23,7 @@ import json
 from pathlib import Path
 
 from autograde import shortcuts, variants
+from autograde.discover import code_sources
 from autograde.spec import Plan, Request
 
 ID_MODES = ("roster", "notebook", "off")
@@ -78,6 +79,14 @@ def id_note(spec, ids: str, student: str, outputs: dict) -> str | None:
     )
 
 
+def provided(spec) -> set[str]:
+    """Digests of the code cells the exercise gives (the released notebook's): the student's
+    code is every other cell, and only that is read for shortcuts (a given test cell may use
+    ``mlp.MLP`` to check an answer)."""
+    path = Path(spec.__file__).with_name(getattr(spec, "NOTEBOOK", "student.ipynb"))
+    return {shortcuts.digest(s) for s in code_sources(path) or []}
+
+
 def refuse_shortcuts(spec, g, sources: list[str] | None) -> None:
     """Zero the questions whose code uses a forbidden shortcut (``g`` is a ``Graded``)."""
     forbids = getattr(spec, "FORBID", [])
@@ -85,7 +94,9 @@ def refuse_shortcuts(spec, g, sources: list[str] | None) -> None:
         return
     from autograde._child import _transform
 
-    found = shortcuts.scan([_transform(s) for s in sources], forbids)
+    given = provided(spec)
+    own = [_transform(s) for s in sources if shortcuts.digest(s) not in given]
+    found = shortcuts.scan(own, forbids)
     if not found:
         return
     for i, c in enumerate(g.checks):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograde import variants
+from autograde import integrity, variants
 from autograde.cases import check_to_json
 from autograde.spec import load_spec
 
@@ -44,6 +44,7 @@ def public_data(spec) -> dict:
             {"name": f.name, "questions": list(f.questions), "reason": f.reason}
             for f in getattr(spec, "FORBID", [])
         ],
+        "provided": sorted(integrity.provided(spec)),
         "requests": [r.to_json() for r in plan.requests if r.key in keys],
         "checks": checks,
     }

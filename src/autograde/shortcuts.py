@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
 from collections.abc import Iterable, Sequence
 
 DYNAMIC_CALLS = {"exec", "eval", "compile", "globals", "vars"}
@@ -174,6 +175,11 @@ def scan(sources: Iterable[str], forbids: Sequence[Forbid]) -> dict[str, list[st
 def runtime_blocks(forbids: Sequence[Forbid]) -> list[str]:
     """The dotted names the sandboxed child makes unavailable (modules and attributes)."""
     return sorted({f.name for f in forbids if not f.name.startswith("@")})
+
+
+def digest(source: str) -> str:
+    """A cell's identity for "the exercise gave this cell" (whitespace at the ends ignored)."""
+    return hashlib.sha256(source.strip().encode()).hexdigest()[:16]
 
 
 def describe(forbids: Sequence[Forbid]) -> list[str]:

@@ -4,7 +4,7 @@ looks similar keeps its points."""
 
 from __future__ import annotations
 
-from tests.grader.corpus import E4, Entry, replace
+from tests.grader.corpus import E3, E4, Entry, insert_after, replace
 
 TORCH_BACKWARD = """
 import torch
@@ -58,9 +58,62 @@ MLP = "my own notes about mlp.MLP"
 """
 
 
+# exercise 3 by centered differences, at the textbook step and at the "best" step
+def _fd(h: float) -> str:
+    return f"""
+def logistic_ls_grads(w, b, x, t, h={h}):
+    L = logistic_ls_loss
+    return ((L(w + h, b, x, t) - L(w - h, b, x, t)) / (2 * h),
+            (L(w, b + h, x, t) - L(w, b - h, x, t)) / (2 * h))
+
+
+def f_backward(t, h={h}):
+    x, y = np.cos(t), t**2
+    g = lambda x, y: y + np.exp(x * y)
+    return {{"x_bar": (g(x + h, y) - g(x - h, y)) / (2 * h),
+            "y_bar": (g(x, y + h) - g(x, y - h)) / (2 * h),
+            "t_bar": (f_forward(t + h) - f_forward(t - h)) / (2 * h)}}
+"""
+
+
+COMPLEX_STEP = """
+def logistic_ls_grads(w, b, x, t):
+    L = lambda w, b: 0.5 * (1 / (1 + np.exp(-(w * x + b))) - t) ** 2
+    return L(w + 1e-30j, b).imag / 1e-30, L(w, b + 1e-30j).imag / 1e-30
+"""
+
+SYMPY = """
+import sympy as sp
+
+_w, _b, _x, _t = sp.symbols("w b x t")
+_L = (1 / (1 + sp.exp(-(_w * _x + _b))) - _t) ** 2 / 2
+_gw, _gb = (sp.lambdify((_w, _b, _x, _t), sp.diff(_L, v)) for v in (_w, _b))
+
+
+def logistic_ls_grads(w, b, x, t):
+    return _gw(w, b, x, t), _gb(w, b, x, t)
+"""
+
+
+def _ex3_entries() -> list[Entry]:
+    """Exercise 3 asks for derivatives by the chain rule: numerical ones earn nothing for the
+    derivative checks (the loss and f(t) themselves are still right)."""
+    fd = {"q1": 1, "q2": 1}  # loss and f(t) right; every derivative check 0
+    return [
+        Entry(E3, f"finite-differences-{name}", insert_after(E3, "solution", "q2-solution", _fd(h)),
+              points=fd, feedback=("numerical approximation",))
+        for name, h in (("1e-6", 1e-6), ("1e-5", 1e-5), ("1e-4", 1e-4))
+    ] + [
+        Entry(E3, "complex-step", insert_after(E3, "solution", "q1-solution", COMPLEX_STEP),
+              points={"q1": 0, "q2": 0}, feedback=("complex-step differentiation",)),
+        Entry(E3, "sympy", insert_after(E3, "solution", "q1-solution", SYMPY),
+              points={"q1": 0, "q2": 0}, feedback=("uses `sympy`",)),
+    ]  # fmt: skip
+
+
 def shortcut_entries() -> list[Entry]:
     sol = {"q1": 3, "q2": 0}
-    return [
+    return _ex3_entries() + [
         Entry(E4, "shortcut-torch", replace(E4, "solution", {}, append=(TORCH_BACKWARD,)),
               points=sol, feedback=("earns nothing", "uses `torch`")),
         Entry(E4, "shortcut-mlp-backward", replace(E4, "solution", {}, append=(MLP_BACKWARD,)),
