@@ -38,6 +38,7 @@ class Case:
     pick: int | str | None = None
     mistakes: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     expr: str | None = None
+    value: str | None = None  # judge this expression over the answers instead of key's answer
 
 
 class _Bad:
@@ -66,15 +67,58 @@ _FUNCS = {
     "log": np.log,
     "tanh": np.tanh,
     "outer": np.outer,
+    "indicator": lambda x, a, c: ((x >= a) & (x <= c)).astype(float),
+    "off_edges": lambda a, c, d: _off_edges(a, c, d),
 }
+
+
+def _off_edges(a: float, c: float, d: float) -> np.ndarray:
+    """4,001 points around [a, c], without those within ``d`` of an edge."""
+    x = np.linspace(a - 3, c + 3, 4001)
+    return x[(np.abs(x - a) > d) & (np.abs(x - c) > d)]
+
+
+def _numbers(numbers: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: np.asarray(v, dtype=float) if isinstance(v, list) else v for k, v in numbers.items()}
+
+
+def net(params, activations, x):
+    """A submitted network (weights and activation names, as data) evaluated here on the
+    column ``x``: how a check judges a network without running the student's code."""
+    from autograde.nets import forward, parse_activations, parse_params
+
+    p = parse_params("the network's parameters", params, 1, 1)
+    kinds = {"relu", "step", "sigmoid", "identity", "tanh"}
+    acts = parse_activations("the activations", activations, len(p), kinds, kinds)
+    return forward(p, acts, np.asarray(x, dtype=float).reshape(-1, 1))[:, 0]
+
+
+def answer_of(value: str, outputs: Mapping[str, Any], numbers: Mapping[str, Any]):
+    """The answer a ``Case.value`` expression makes of the student's answers, or a _Bad."""
+    from autograde.nets import BadNetwork
+
+    code = compile(value, "<value>", "eval")
+    names: dict[str, Any] = {**_FUNCS, "net": net, **_numbers(numbers)}
+    for k in code.co_names:
+        if k in outputs:
+            fail = failure_text(k, outputs[k])
+            if fail:
+                return _Bad(fail)
+            arr = as_array(outputs[k])
+            names[k] = outputs[k] if arr is None else arr
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(eval(code, {"__builtins__": {}}, names), dtype=float)  # noqa: S307
+    except BadNetwork as e:
+        return _Bad(str(e))
+    except Exception as e:  # noqa: BLE001 - a malformed answer is feedback
+        return _Bad(f"could not evaluate your answer ({type(e).__name__}).")
 
 
 def evaluate(expr: str, outputs: Mapping[str, Any], numbers: Mapping[str, Any]):
     """The value of ``expr`` over the answers and the numbers, or None if it cannot be formed
     (an answer it depends on is missing or not numbers)."""
-    names: dict[str, Any] = dict(_FUNCS)
-    for k, v in numbers.items():
-        names[k] = np.asarray(v, dtype=float) if isinstance(v, list) else v
+    names: dict[str, Any] = {**_FUNCS, **_numbers(numbers)}
     for k, v in outputs.items():
         arr = as_array(v)
         if arr is not None:
@@ -123,7 +167,10 @@ def judge_cases(
     msgs, diag, approx = [], None, 0
     for c in cases:
         name = names.get(c.key, c.key)
-        item = picked(outputs.get(c.key), c.pick, name)
+        if c.value is None:
+            item = picked(outputs.get(c.key), c.pick, name)
+        else:
+            item = answer_of(c.value, outputs, numbers or {})
         ref = c.ref if c.expr is None else evaluate(c.expr, outputs, numbers or {})
         if isinstance(item, _Bad):
             m = item.msg
@@ -228,6 +275,7 @@ def check_to_json(check: Check) -> dict | None:
             "ref": _enc(c.ref),
             "pick": c.pick,
             "expr": c.expr,
+            "value": c.value,
             "mistakes": {m: _enc(v) for m, v in c.mistakes.items() if v is not None},
         }
         for c in data["cases"]
@@ -256,7 +304,8 @@ def check_from_json(d: dict) -> Check:
             c["pick"],
             {m: _dec(v) for m, v in c["mistakes"].items()},
             c["expr"],
-        )  # fmt: skip
+            c.get("value"),
+        )
         for c in d["cases"]
     ]
     return case_check(

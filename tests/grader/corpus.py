@@ -43,6 +43,7 @@ class Entry:
     symlink_to: Path | None = None  # write a symbolic link to this path instead
     extra: dict[str, Callable[[], str | bytes]] = dataclasses.field(default_factory=dict)
     not_in_feedback: tuple[str, ...] = ()  # substrings the feedback must NOT contain
+    own_id: bool = True  # write the entry's id into STUDENT_ID (False: keep the notebook's)
 
     @property
     def sid(self) -> str:
@@ -197,7 +198,7 @@ def entries() -> list[Entry]:
     )
     # exercise 2: ReLU bump with 8 units (half the units point), and a bad approximation
     eight = (
-        "s = 0.01\nrelu_params = [(np.ones((8, 1)), np.tile([-(1 - s), -1.0, -2.0, -(2 + s)], 2)),"
+        "s = 0.01\nrelu_params = [(np.ones((8, 1)), np.tile([-(a - s), -a, -c, -(c + s)], 2)),"
         " (np.array([[1, -1, -1, 1] * 2]) / (2 * s), np.zeros(1))]\n"
         'relu_activations = ["relu", "identity"]'
     )
@@ -392,11 +393,23 @@ def write(out: Path, only: str | None = None) -> dict[str, list[Entry]]:
         if e.symlink_to is not None:
             (path if e.path else d / e.name).symlink_to(e.symlink_to)
         else:
-            _put(path, e.build())
+            _put(path, with_own_id(e.build(), e.sid) if e.own_id else e.build())
         for rel_extra, build in e.extra.items():
             _put(d / rel_extra, build())
         by_ex.setdefault(e.exercise, []).append(e)
     return by_ex
+
+
+def with_own_id(data: str | bytes, sid: str) -> str | bytes:
+    """The notebook with ``STUDENT_ID`` set to the id it is submitted under (as a student
+    fills in the first cell); anything that is not such a notebook is left as it is."""
+    try:
+        nb = nbformat.reads(data, as_version=4)
+        cell = next(c for c in nb.cells if c.get("id") == "student-id")
+    except Exception:  # noqa: BLE001 - raw bytes, broken JSON, no id cell: written as built
+        return data
+    cell.source = f"STUDENT_ID = {sid!r}"
+    return _text(nb)
 
 
 def _put(path: Path, data: str | bytes) -> None:

@@ -180,7 +180,7 @@ def _wide_relu(units: int) -> str:
         f"s, n = 0.01, {units}\n"
         "W1 = np.ones((n, 1))\n"
         "b1 = np.zeros(n)\n"
-        "b1[:4] = [-(1 - s), -1.0, -2.0, -(2 + s)]\n"
+        "b1[:4] = [-(a - s), -a, -c, -(c + s)]\n"
         "W2 = np.zeros((1, n))\n"
         "W2[0, :4] = np.array([1, -1, -1, 1]) / s\n"
         "relu_params = [(W1, b1), (W2, np.zeros(1))]\n"

@@ -4,7 +4,7 @@ looks similar keeps its points."""
 
 from __future__ import annotations
 
-from tests.grader.corpus import E3, E4, Entry, insert_after, replace
+from tests.grader.corpus import E2, E3, E4, Entry, insert_after, replace
 
 TORCH_BACKWARD = """
 import torch
@@ -111,9 +111,30 @@ def _ex3_entries() -> list[Entry]:
     ]  # fmt: skip
 
 
+BUILDER = """
+from mlp.bump_networks import bump_network
+
+_net = bump_network([a, c], [1.0], unit="step")
+step_params = [(layer.W, layer.b) for layer in _net.layers]
+"""
+
+
+def _ex2_entries() -> list[Entry]:
+    """Exercise 2: per-student intervals, and the library's bump builder."""
+    return [
+        # someone else's notebook (made for 'ada', interval [0.5, 1]) submitted as
+        # 'someone-elses-id' (interval [-1.5, 0]): flagged, judged on the submitter's interval;
+        # relu_bump(a, c, delta) works for any interval, so Q3 keeps its points
+        Entry(E2, "someone-elses-id", replace(E2, "solution", {}), own_id=False,
+              max_total=5.5, feedback=("[flag]", "'ada'")),
+        Entry(E2, "library-builder", replace(E2, "solution", {}, append=(BUILDER,)),
+              points={"q1": 0, "q2": 0, "q3": 0}, feedback=("uses `mlp.bump_networks",)),
+    ]  # fmt: skip
+
+
 def shortcut_entries() -> list[Entry]:
     sol = {"q1": 3, "q2": 0}
-    return _ex3_entries() + [
+    return _ex2_entries() + _ex3_entries() + [
         Entry(E4, "shortcut-torch", replace(E4, "solution", {}, append=(TORCH_BACKWARD,)),
               points=sol, feedback=("earns nothing", "uses `torch`")),
         Entry(E4, "shortcut-mlp-backward", replace(E4, "solution", {}, append=(MLP_BACKWARD,)),

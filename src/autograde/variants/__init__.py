@@ -8,8 +8,9 @@ strings), drawn from ``rng`` only.  The notebook's first cell sets ``STUDENT_ID`
 calls :func:`my_numbers` and the grader calls :func:`numbers` with the id it knows for the
 submission (its file or folder name), so both see the same numbers.
 
-An empty id gives the common numbers (the same for everyone): what a course that turns
-variants off uses (``python -m autograde grade ... --ids off``).
+An empty id gives the common numbers (the same for everyone; a module may name them
+``COMMON``): what a course that turns variants off uses (``python -m autograde grade ...
+--ids off``).
 
 Nothing here is an answer: these modules make inputs, never reference results.
 """
@@ -55,7 +56,10 @@ def _module(exercise: str):
 def numbers(exercise: str, student_id: object) -> dict[str, Any]:
     """The numbers of ``exercise`` for ``student_id`` (an exercise folder name like
     ``"06-by-hand-pass"`` or its number ``"06"``)."""
-    return _module(exercise).numbers(student_rng(exercise[:2], student_id))
+    module = _module(exercise)
+    if not normalize(student_id) and hasattr(module, "COMMON"):
+        return dict(module.COMMON)
+    return module.numbers(student_rng(exercise[:2], student_id))
 
 
 def my_numbers(exercise: str, student_id: object) -> dict[str, Any]:
