@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograde.cases import Case, case_check
+from autograde.shortcuts import Forbid
 from autograde.spec import (
     Check,
     Plan,
@@ -139,4 +141,45 @@ def build(rng: np.random.Generator) -> Plan:
     checks.append(
         Check("margin on random weights", "q4", 2, "5 random (w, b), rtol 1e-6", judge_margin)
     )
+    return Plan(reqs, checks)
+
+
+DIFFICULTY, MINUTES = "easy", 25
+CHAPTER = "lecture2/02-feature-maps.ipynb"
+TEACHES = "a feature map that makes XOR linearly separable, and the margin as a check"
+ALLOWS = "numpy; not mlp's ready-made Boolean networks"
+FORBID = [
+    Forbid("mlp.boolean_networks", ("q3",), "it builds XOR networks: the weights must be yours"),
+    Forbid("@dynamic", ("q1", "q2", "q3", "q4"), "dynamic imports and exec could hide a shortcut"),
+]
+
+
+def public(rng: np.random.Generator) -> Plan:
+    """``check()``'s checks: phi and classify on public batches, the student's w and b on the
+    four XOR points, margin on public weights."""
+    X = np.round(rng.normal(size=(6, 2)), 3)
+    W = [np.round(rng.normal(size=3), 3) for _ in range(3)]
+    B = [float(np.round(rng.normal(), 3)) for _ in range(3)]
+    reqs = [Request("phi", "phi", "call", (X,)), Request("w", "w", "value"),
+            Request("b", "b", "value")]  # fmt: skip
+    reqs += [Request(f"cls{i}", "classify", "call", (X, W[i], B[i])) for i in range(3)]
+    reqs += [Request(f"margin{i}", "margin", "call", (W[i], B[i])) for i in range(3)]
+    xor = XOR_X.tolist()
+    feats = f"np.column_stack([{xor}, np.prod({xor}, axis=1)])"
+    names = {
+        **{f"cls{i}": "classify" for i in range(3)},
+        **{f"margin{i}": "margin" for i in range(3)},
+    }
+    checks = [
+        case_check("phi(X)", "q1", 2, "6 public points", [Case("phi", "phi(X)", ref_phi(X))]),
+        case_check("classify", "q2", 2, "3 public (w, b)", [
+            Case(f"cls{i}", "classify(X, w, b)", ref_classify(X, W[i], B[i])) for i in range(3)],
+            names=names),
+        case_check("separates XOR", "q3", 3, "your w and b on the four points", [
+            Case("w", "your w and b on the XOR points", value=f"1.0 * ({feats} @ w + b > 0)",
+                 ref=XOR_T)]),
+        case_check("margin", "q4", 2, "3 public (w, b)", [
+            Case(f"margin{i}", "margin(w, b)", ref_margin(W[i], B[i])) for i in range(3)],
+            names=names),
+    ]  # fmt: skip
     return Plan(reqs, checks)

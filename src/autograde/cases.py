@@ -69,6 +69,7 @@ _FUNCS = {
     "outer": np.outer,
     "indicator": lambda x, a, c: ((x >= a) & (x <= c)).astype(float),
     "off_edges": lambda a, c, d: _off_edges(a, c, d),
+    "pattern_ab": lambda: _pattern_ab(),
 }
 
 
@@ -87,10 +88,18 @@ def net(params, activations, x):
     column ``x``: how a check judges a network without running the student's code."""
     from autograde.nets import forward, parse_activations, parse_params
 
-    p = parse_params("the network's parameters", params, 1, 1)
+    x = np.asarray(x, dtype=float)
+    x = x.reshape(-1, 1) if x.ndim == 1 else x
+    p = parse_params("the network's parameters", params, x.shape[1], 1)
     kinds = {"relu", "step", "sigmoid", "identity", "tanh"}
     acts = parse_activations("the activations", activations, len(p), kinds, kinds)
-    return forward(p, acts, np.asarray(x, dtype=float).reshape(-1, 1))[:, 0]
+    return forward(p, acts, x)[:, 0]
+
+
+def _pattern_ab() -> np.ndarray:
+    from mlp.datasets import pattern_ab
+
+    return pattern_ab()[0]
 
 
 def answer_of(value: str, outputs: Mapping[str, Any], numbers: Mapping[str, Any]):

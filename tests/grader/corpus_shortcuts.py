@@ -4,7 +4,7 @@ looks similar keeps its points."""
 
 from __future__ import annotations
 
-from tests.grader.corpus import E2, E3, E4, Entry, insert_after, replace
+from tests.grader.corpus import E2, E3, E4, E5, Entry, insert_after, replace
 
 TORCH_BACKWARD = """
 import torch
@@ -132,9 +132,47 @@ def _ex2_entries() -> list[Entry]:
     ]  # fmt: skip
 
 
+SGD_AB = """
+from mlp import MLP, sgd
+
+_net = MLP([16, 16, 1], ["sigmoid", "sigmoid"], seed=0)
+sgd(_net, X, t[:, None].astype(float), epochs=300, lr=2.0, batch_size=32, seed=0)
+ab_params = [(layer.W, layer.b) for layer in _net.layers]
+ab_activations = ["sigmoid", "sigmoid"]
+"""
+
+OWN_LOOP_AB = """
+_rng = np.random.default_rng(0)
+_W1, _b1 = _rng.normal(0, 0.5, (24, 16)), np.zeros(24)
+_W2, _b2 = _rng.normal(0, 0.5, (1, 24)), np.zeros(1)
+_T = t[:, None].astype(float)
+for _ in range(3000):
+    _H = np.tanh(X @ _W1.T + _b1)
+    _Y = 1 / (1 + np.exp(-(_H @ _W2.T + _b2)))
+    _Zb = (_Y - _T) / len(X)
+    _Hb = (_Zb @ _W2) * (1 - _H**2)
+    _W2 -= 2.0 * _Zb.T @ _H
+    _b2 -= 2.0 * _Zb.sum(0)
+    _W1 -= 2.0 * _Hb.T @ X
+    _b1 -= 2.0 * _Hb.sum(0)
+ab_params = [(_W1, _b1), (_W2, _b2)]
+ab_activations = ["tanh", "sigmoid"]
+"""
+
+
+def _ex5_entries() -> list[Entry]:
+    """Exercise 5 asks for a design: training, with the library or by hand, earns nothing."""
+    return [
+        Entry(E5, "trained-with-sgd", replace(E5, "solution", {}, append=(SGD_AB,)),
+              total=0, feedback=("uses `mlp.sgd`",)),
+        Entry(E5, "trained-by-own-loop", replace(E5, "solution", {}, append=(OWN_LOOP_AB,)),
+              total=0, feedback=("look trained",)),
+    ]  # fmt: skip
+
+
 def shortcut_entries() -> list[Entry]:
     sol = {"q1": 3, "q2": 0}
-    return _ex2_entries() + _ex3_entries() + [
+    return _ex2_entries() + _ex3_entries() + _ex5_entries() + [
         Entry(E4, "shortcut-torch", replace(E4, "solution", {}, append=(TORCH_BACKWARD,)),
               points=sol, feedback=("earns nothing", "uses `torch`")),
         Entry(E4, "shortcut-mlp-backward", replace(E4, "solution", {}, append=(MLP_BACKWARD,)),
