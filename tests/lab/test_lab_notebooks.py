@@ -163,3 +163,55 @@ def test_solution_exercise_passes(lab, lab_context) -> None:
     finally:
         page.close()
         lab.shutdown_kernels()
+
+
+# A student's exercise 4, written the way people get it wrong: sigma' forgotten in backward.
+STUDENT_FORWARD = """def forward(X, W1, b1, W2, b2):
+    Z = X @ W1.T + b1
+    H = sigmoid(Z)
+    return Z, H, H @ W2.T + b2
+
+
+def squared_error(Y, T):
+    return 0.5 * np.sum((Y - T) ** 2) / len(Y)
+"""
+STUDENT_BACKWARD = """def backward(X, T, W1, b1, W2, b2):
+    Z, H, Y = forward(X, W1, b1, W2, b2)
+    Y_bar = (Y - T) / len(X)
+    Z_bar = Y_bar @ W2          # forgot sigma'(z)
+    return Z_bar.T @ X, Z_bar.sum(0), Y_bar.T @ H, Y_bar.sum(0)
+"""
+
+
+def _outputs_text(page) -> list[str]:
+    return page.evaluate(
+        """(panel) => [...document.querySelector(panel).querySelectorAll('.jp-CodeCell')]
+           .map(c => [...c.querySelectorAll('.jp-OutputArea-output')]
+                     .map(o => o.innerText).join('\\n'))""",
+        PANEL,
+    )
+
+
+def test_check_line_names_the_mistake_in_jupyterlab(lab, lab_context) -> None:
+    """One line per question tells a student in JupyterLab what is wrong, before grading."""
+    nb = nbformat.read(REPO / "exercises/04-backprop-mlp/student.ipynb", as_version=4)
+    for c in nb.cells:
+        if c.get("id") == "q1-solution":
+            c.source = STUDENT_FORWARD
+        if c.get("id") == "q2-solution":
+            c.source = STUDENT_BACKWARD
+    path = REPO / "artifacts" / "lab" / "ex04-forgot-sigma-prime.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    page = open_notebook(lab_context, lab, _rel(path))
+    try:
+        run_all(page)
+        cells = [c for c in nb.cells if c.cell_type == "code"]
+        texts = dict(zip((c.get("id") for c in cells), _outputs_text(page), strict=True))
+        assert "2 of 2 public checks pass" in texts["q1-check"], texts["q1-check"]
+        q2 = texts["q2-check"]
+        assert "2 of 4 public checks pass" in q2 and "missing sigma'(z)" in q2, q2
+        assert "not your grade" in q2
+    finally:
+        page.close()
+        lab.shutdown_kernels()
