@@ -72,6 +72,15 @@ def _describe(spec) -> None:
     plan = spec.build(np.random.default_rng(0))
     print(f"{spec.EXERCISE}: {spec.TITLE}")
     print(f"graded names: {', '.join(spec.GRADED_NAMES)}")
+    if hasattr(spec, "DIFFICULTY"):
+        print(f"{spec.DIFFICULTY}, about {spec.MINUTES} minutes; taught in {spec.CHAPTER}")
+        print(f"teaches: {spec.TEACHES}\nallows: {spec.ALLOWS}")
+    if getattr(spec, "VARIANTS", False):
+        print("per-student numbers: from STUDENT_ID (grade --ids roster|notebook|off)")
+    from autograde.shortcuts import describe
+
+    for line in describe(getattr(spec, "FORBID", [])):
+        print(f"forbidden: {line}")
     for q, title in spec.QUESTIONS.items():
         pts = sum(ch.points for ch in plan.checks if ch.question == q)
         print(f"\n{q} ({pts:g} points): {title}")

@@ -250,21 +250,36 @@ def _grade(root: Path, config: dict, t0: float) -> dict:
 
     spec = load_spec(find_exercise(config["exercise"]) / "spec.py")  # loaded once
     limits = limits_for(spec, config)
+    who = roster_id(root)  # per-student numbers: the id Gradescope knows, else the notebook's
+    ids = "roster" if who else "notebook"
+    who = who or "submission"
     with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
         subs = Path(tmp) / "submissions"
-        notes = collect_submission(root / "submission", subs / "submission")
-        if not any((subs / "submission").iterdir()):
+        notes = collect_submission(root / "submission", subs / who)
+        if not any((subs / who).iterdir()):
             return _failure("No notebook (.ipynb file) was found in your submission.",
                             time.monotonic() - t0)  # fmt: skip
         out = Path(tmp) / "out"
         grade_folder(
             config["exercise"], subs, out, jobs=1, seed=config["seed"], limits=limits,
-            quiet=True, spec=spec, ids=config.get("ids", "notebook"), **_sandbox_arg(config),
+            quiet=True, spec=spec, ids=config.get("ids", ids), **_sandbox_arg(config),
         )  # fmt: skip
         files = json.loads((out / "run.json").read_text()).get("files", {})
-        name = files.get("submission", "submission")
+        name = files.get(who, who)
         graded = json.loads((out / "gradescope" / name / "results.json").read_text())
         return gradescope_results(graded, config, notes, time.monotonic() - t0)
+
+
+def roster_id(root: Path) -> str | None:
+    """The submitter's student id from Gradescope's ``submission_metadata.json`` (its
+    ``sid``, else its email), or None when there is none (then the notebook's id is used)."""
+    try:
+        meta = json.loads((root / "submission_metadata.json").read_text())
+        user = (meta.get("users") or [{}])[0]
+        sid = user.get("sid") or user.get("email")
+    except (OSError, ValueError, AttributeError, IndexError):
+        return None
+    return str(sid).strip()[:100] if sid and str(sid).strip() else None
 
 
 def _sandbox_arg(config: dict) -> dict:
