@@ -53,7 +53,8 @@ def preload(paths):
             done.append(name)
         except Exception:  # noqa: BLE001, S112 - e.g. no matplotlib: the child will say so
             continue
-    import child  # noqa: F401 - the runner, loaded before any fork
+    import blocker  # noqa: F401 - loaded before any fork, like the runner (a confined
+    import child  # noqa: F401 - child may no longer read this folder)
     import confine
 
     try:

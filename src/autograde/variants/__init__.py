@@ -77,3 +77,16 @@ def my_numbers(exercise: str, student_id: object) -> dict[str, Any]:
         )
     out = numbers(exercise, student_id)
     return {k: np.asarray(v, dtype=float) if isinstance(v, list) else v for k, v in out.items()}
+
+
+def _load_all() -> None:
+    """Import every exercise's module now: the grader's workers import this package before
+    a submission runs, and a confined child may not be able to read the files later."""
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("ex"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_load_all()
