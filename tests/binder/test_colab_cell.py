@@ -86,6 +86,29 @@ def test_tool_inserts_then_updates_in_place(tmp_path: Path) -> None:
     assert not nbtool.add_colab_cell(stale, nbtool.repository_url())
 
 
+# exercise 4's check line, offline, from the package the Colab cell installed
+CHECK_IN_COLAB = """from autograde.checking import checker
+from mlp import sigmoid
+
+check = checker("04-backprop-mlp")
+
+
+def forward(X, W1, b1, W2, b2):
+    Z = X @ W1.T + b1
+    return Z, sigmoid(Z), sigmoid(Z) @ W2.T + b2
+
+
+def backward(X, T, W1, b1, W2, b2):
+    Z, H, Y = forward(X, W1, b1, W2, b2)
+    Y_bar = (Y - T) / len(X)
+    Z_bar = Y_bar @ W2
+    return Z_bar.T @ X, Z_bar.sum(0), Y_bar.T @ H, Y_bar.sum(0)
+
+
+check("q2")
+"""
+
+
 def _execute(nb: nbformat.NotebookNode, kernels: Path, cwd: Path) -> None:
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
@@ -130,10 +153,13 @@ def test_colab_cell_installs_mlp_in_a_fresh_environment(tmp_path: Path, record_p
             "import mlp\nimport numpy as np\n\n"
             "print(mlp.__file__)\nprint(float(mlp.sigmoid(np.zeros(4)).sum()), callable(mlp.MLP))"
         ),
+        nbformat.v4.new_code_cell(CHECK_IN_COLAB),  # the installed package checks answers
     ]
     start = time.perf_counter()
     _execute(nb, kernels.parent, tmp_path)
     record_property("install_seconds", round(time.perf_counter() - start, 1))
+    checked = "".join(o.get("text", "") for o in nb.cells[2].outputs if o.get("text"))
+    assert "2 of 4 public checks pass" in checked and "missing sigma'(z)" in checked, checked
     text = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.output_type == "stream")
     where, result = text.strip().split("\n")[-2:]
     assert env["VIRTUAL_ENV"] in where and "site-packages" in where, f"mlp imported from {where}"
