@@ -13,7 +13,7 @@ less.
 Usage::
 
     .venv/bin/python benchmarks/bench_grading.py [--n 50 200 1000] [--jobs 2]
-                                                  [--exercises 01 02 03 04 05] [--sandbox auto]
+                                                  [--exercises 01 02 ...] [--sandbox auto]
 
 Writes ``benchmarks/results/grading.md``.
 """
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograde.grade import find_exercise, grade_folder  # noqa: E402
 from autograde.sandbox import resolve_mode  # noqa: E402
-from tests.grader.corpus import entries  # noqa: E402
+from tests.grader.corpus import entries, with_own_id  # noqa: E402
 
 MIX = {"solution": 0.60, "wrong": 0.20, "student-untouched": 0.12, "odd": 0.08}
 # honest mistakes of the corpus (never the attacks, loops or crashes)
@@ -50,11 +50,17 @@ HONEST = {
 ODD = {"giant-output-solution", "attack-sys-exit", "stderr-solution", "not-json", "magics"}
 
 
+def _odd_name(name: str) -> bool:
+    return any(w in name for w in ("attack", "shortcut", "loop", "bomb", "exit", "someone"))
+
+
 def make_class(exercise: str, n: int, folder: Path) -> dict[str, int]:
     """Write n submissions for one exercise into folder; return how many of each kind."""
     full = find_exercise(exercise).name
     by_name = {e.name: e for e in entries() if e.exercise == full}
-    wrong = [by_name[name] for name in sorted(HONEST) if name in by_name]
+    wrong = [by_name[name] for name in sorted(HONEST) if name in by_name] or [
+        e for name, e in sorted(by_name.items()) if e.points and not _odd_name(name)
+    ]
     odd = [by_name[name] for name in sorted(ODD) if name in by_name] or [by_name["solution"]]
     pools = {
         "solution": [by_name["solution"]],
@@ -71,6 +77,7 @@ def make_class(exercise: str, n: int, folder: Path) -> dict[str, int]:
             e = pools[kind][j % len(pools[kind])]
             data = cache.setdefault(e.name, e.build())
             path = folder / f"student{i:03d}-{e.name}.ipynb"
+            data = with_own_id(data, path.stem)  # as each student fills in the first cell
             if isinstance(data, bytes):
                 path.write_bytes(data)
             else:
@@ -129,7 +136,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, nargs="+", default=[50, 200, 1000])
     p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--exercises", nargs="+", default=["01", "02", "03", "04", "05"])
+    every = sorted(p.name[:2] for p in (ROOT / "exercises").glob("[0-9][0-9]-*"))
+    p.add_argument("--exercises", nargs="+", default=every)
     p.add_argument("--sandbox", default="auto", help="auto, bwrap, fallback or none")
     p.add_argument("--out", type=Path, default=HERE / "results" / "grading.md")
     a = p.parse_args()
