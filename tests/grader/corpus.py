@@ -121,6 +121,18 @@ E1, E2, E3, E4, E5 = (
     "05-pattern-ab",
 )
 FULL = {E1: 9, E2: 9, E3: 9, E4: 8, E5: 5}
+ALL_EXERCISES = sorted(p.parent.name for p in EXERCISES.glob("[0-9][0-9]-*/spec.py"))
+
+
+def full_marks(exercise: str) -> float:
+    """The points of an exercise, from its spec."""
+    import numpy as np
+
+    from autograde.spec import load_spec
+
+    plan = load_spec(EXERCISES / exercise / "spec.py").build(np.random.default_rng(0))
+    return sum(c.points for c in plan.checks)
+
 
 # ---- honest wrong answers for exercise 4 ---------------------------------------------------
 
