@@ -33,7 +33,7 @@ from autograde import shortcuts, variants
 from autograde.cases import check_from_json, judge_data
 from autograde.wire import Failure, decode_value
 
-NOTE = "A help, not your grade: the grader runs these checks and more on inputs you do not see."
+NOTE = "A help, not your grade: the grader checks your answers again, on its own inputs."
 
 
 def load(exercise: str) -> dict:
@@ -97,7 +97,7 @@ def run_check(data: dict, question: str, ns: dict) -> list[tuple[str, float, str
     for d in data["checks"]:
         if d["question"] == question:
             c = check_from_json(d)
-            v = judge_data(c.data, outputs, numbers, what="public inputs")
+            v = judge_data(c.data, outputs, numbers, what="public cases")
             results.append((c.name, v.fraction, v.message))
     return results
 
