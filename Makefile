@@ -50,11 +50,8 @@ node_modules/.installed: package.json package-lock.json | $(VENV)/bin/python
 	touch $@
 
 $(VENDOR)/.copied: node_modules/.installed
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/html-manager
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cp -r node_modules/mathjax/es5 $(VENDOR)/mathjax
-	cp node_modules/requirejs/require.js $(VENDOR)/require.js
-	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js $(VENDOR)/html-manager/
-	cp node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} $(VENDOR)/html-manager/
 	touch $@
 
 assets: $(VENDOR)/.copied

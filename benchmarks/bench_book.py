@@ -8,10 +8,16 @@ Measures, on this machine, side by side in one run:
   bytes transferred (and uncompressed) and the time until the page is interactive in
   Chromium (widgets rendered; math shows: typeset when the book was built, or, where a page
   loads MathJax, after its first typesetting), median of 3 cold loads;
+* per chapter, its own weight (the gzipped HTML plus the images it links; the theme's files,
+  shared by every page, left out), and per interactive figure its precomputed frames and
+  their bytes per frame (gzipped with the figure's other frames, as the page ships them);
 * per chapter, JupyterLab's Run All time (live widgets, no MLP_STATIC_WIDGETS).
 
-Writes ``benchmarks/results/book.md``. Budgets: no page over 5 MB, interactive within 2 s.
-Usage: ``.venv/bin/python benchmarks/bench_book.py [--skip-build] [--skip-lab]``.
+Writes ``benchmarks/results/book.md``. Budgets (issue #18): every page interactive within
+1 s and transferring at most 2.5 MB, every chapter's own weight at most 1.2 MB, every slider
+of a continuous figure at 20 places or more, and the universality chapter at least 384 frames.
+Usage: ``.venv/bin/python benchmarks/bench_book.py [--skip-build | --html DIR] [--skip-lab]``
+(``--html``, or the environment variable ``BOOK_HTML``, measures a book built elsewhere).
 """
 
 from __future__ import annotations
@@ -39,8 +45,10 @@ from tests.browser.helpers import (  # noqa: E402
     wait_ready,
 )
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
-MAX_READY_MS = 2000
+MAX_PAGE_BYTES = 2_500_000  # everything a cold load transfers
+MAX_OWN_BYTES = 1_200_000  # a chapter's gzipped HTML plus its images
+MAX_READY_MS = 1000
+MIN_UNIVERSALITY_FRAMES = 4 * 96  # four times the frames of the chapter before issue #18
 RESULTS = REPO / "benchmarks" / "results" / "book.md"
 
 
@@ -88,6 +96,71 @@ def measure_pages(html: Path, loads: int = 3) -> list[dict]:
     return rows
 
 
+def _figures(state: dict) -> list[list[str]]:
+    """The frames of each interactive figure of a page (quizzes left out), one list each."""
+    from tests.book.widgetstate import is_quiz_stack, models
+
+    stacks = models(state, "StackModel")
+    inner = {c.removeprefix("IPY_MODEL_") for st in stacks.values() for c in st["children"]}
+
+    def below(model_id: str) -> list[str]:
+        model = state[model_id]["state"]
+        if 'class="mlp-frame"' in str(model.get("value", "")):
+            return [model["value"]]
+        kids = [c.removeprefix("IPY_MODEL_") for c in model.get("children", [])]
+        return [f for k in kids if k in state for f in below(k)]
+
+    tops = [st for st in stacks if st not in inner and not is_quiz_stack(state, st)]
+    return [below(st) for st in tops]
+
+
+def chapter_weights(html: Path) -> list[dict]:
+    """Per chapter: its own bytes (gzipped HTML plus linked images) and its figures' frames."""
+    import gzip
+    import re
+
+    from tests.book.widgetstate import widget_state
+
+    rows = []
+    for path in sorted((html / "lecture2").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        images = set(re.findall(r'<img[^>]* src="(?!data:)([^"]+)"', text))
+        image_bytes = sum((path.parent / i).stat().st_size for i in images)
+        figures = []
+        for found in _figures(widget_state(text, str(path))):
+            shipped = len(gzip.compress("".join(found).encode(), compresslevel=6))
+            figures.append({"frames": len(found), "bytes": shipped / len(found)})
+        own = len(gzip.compress(text.encode(), compresslevel=6)) + image_bytes
+        rows.append({"doc": path.stem, "own": own, "figures": figures})
+    return rows
+
+
+def weight_lines(rows: list[dict]) -> list[str]:
+    lines = [
+        "## Chapter weight and frames",
+        "",
+        "Own weight: the chapter's HTML gzipped (level 6, as served) plus the images it links; "
+        "the theme's scripts, styles and fonts, the same for every page, are not counted. "
+        "Frames: each interactive figure's precomputed frames (quizzes left out); bytes per "
+        "frame: the figure's frames gzipped together, divided by their number. Budgets: "
+        f"{MAX_OWN_BYTES / 1e6:.1f} MB own weight; the universality chapter at least "
+        f"{MIN_UNIVERSALITY_FRAMES} frames.",
+        "",
+        "| chapter | own weight (MB) | frames per figure | bytes per frame (gzipped) | "
+        "within budget |",
+        "|---|---:|---|---|:---:|",
+    ]
+    for r in rows:
+        frames = ", ".join(str(f["frames"]) for f in r["figures"]) or "-"
+        per = ", ".join(f"{f['bytes']:.0f}" for f in r["figures"]) or "-"
+        ok = r["own"] <= MAX_OWN_BYTES
+        if "universality" in r["doc"]:
+            ok = ok and sum(f["frames"] for f in r["figures"]) >= MIN_UNIVERSALITY_FRAMES
+        verdict = "yes" if ok else "**no**"
+        lines.append(f"| {r['doc']} | {r['own'] / 1e6:.3f} | {frames} | {per} | {verdict} |")
+    return [*lines, ""]
+
+
 def measure_lab() -> list[tuple[str, float | None]]:
     import nbformat
     from playwright.sync_api import sync_playwright
@@ -116,6 +189,8 @@ def measure_lab() -> list[tuple[str, float | None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-build", action="store_true", help="measure _build/html as is")
+    parser.add_argument("--html", type=Path, default=os.environ.get("BOOK_HTML") or None,
+                        help="measure this built book (default: BOOK_HTML); no build")  # fmt: skip
     parser.add_argument("--skip-lab", action="store_true")
     args = parser.parse_args()
     load_before = os.getloadavg()
@@ -128,8 +203,8 @@ def main() -> None:
         "number below). Reproduce with `.venv/bin/python benchmarks/bench_book.py`.",
         "",
     ]
-    if args.skip_build:
-        html = REPO / "_build" / "html"
+    if args.html or args.skip_build:
+        html = Path(args.html or REPO / "_build" / "html")
     else:
         tmp = Path(tempfile.mkdtemp(prefix="mlp-bench-book-"))
         clean, clean_status = build(tmp)
@@ -146,6 +221,7 @@ def main() -> None:
             "",
         ]
         print(f"clean build {clean:.0f} s, cached rebuild {cached:.0f} s", flush=True)
+    lines += weight_lines(chapter_weights(html))
     pages = measure_pages(html)
     lines += [
         "## Pages in Chromium from 127.0.0.1",
@@ -155,7 +231,7 @@ def main() -> None:
         "rendered and the math shows (typeset when the book was built, so no page waits for "
         "MathJax; one that loaded it would count until its first typesetting), median of 3 "
         "cold loads. "
-        f"Budgets: {MAX_PAGE_BYTES / 2**20:.0f} MB and {MAX_READY_MS / 1000:.0f} s.",
+        f"Budgets: {MAX_PAGE_BYTES / 1e6:.1f} MB and {MAX_READY_MS / 1000:.0f} s.",
         "",
         "| page | transferred (MB) | interactive (ms) | within budget |",
         "|---|---:|---:|:---:|",

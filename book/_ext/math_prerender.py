@@ -7,8 +7,8 @@ build finishes, ``prerender_math.js`` (beside this file) runs the site's own ven
 in Node once over every page: each formula becomes the SVG MathJax would have drawn, with its
 assistive MathML for screen readers, and the page stops loading MathJax.
 
-The widget manager still asks for MathJax (``MathJax.Hub.Queue``) when a widget label holds
-TeX; a small stand-in answers it and loads the vendored MathJax only if such a label appears.
+The page's widget script (``book/_static/static_widgets.js``) asks for MathJax
+(``MathJax.Hub.Queue``) when a widget label holds TeX; a small stand-in answers it and loads the vendored MathJax only if such a label appears.
 
 Without Node or the vendored MathJax (a bare ``jupyter-book build`` before ``make assets``)
 the pages keep MathJax in the browser, as Sphinx writes them, and the build says so. A TeX
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("prerender_math.js")
 
-# MathJax 2's call, as the widget manager makes it, answered without loading MathJax unless
+# MathJax 2's call, as the widget script makes it, answered without loading MathJax unless
 # the element holds TeX (then the vendored MathJax is loaded once and typesets it).
 _LAZY = """
 (function () {

@@ -3,17 +3,13 @@
 1. Drop duplicate ``<script>`` entries. Sphinx 7 lets sphinx-thebe register its inline
    configuration (``const THEBE_JS_URL = ...``) more than once, and a second ``const``
    declaration is a SyntaxError in the browser console.
-2. Serve the Jupyter widget manager's icon fonts where its stylesheet looks for them
-   (next to each page), so no request fails.
-3. Accessibility fixes found by the axe-core browser tests (tests/browser), applied in the page
-   because the markup comes from the theme and the widget manager:
+2. Accessibility fixes found by the axe-core browser tests (tests/browser), applied in the page
+   because the markup comes from the theme:
    * the theme's search field carries ``aria-label="Search"`` although it shows "Search
      Ctrl+K", and the colour-mode button's icons carry titles ("Light") its label ("Color
      mode") does not contain (WCAG 2.5.3, axe ``label-content-name-mismatch``): drop the
      search field's label (its text names it) and the icons' titles (the button keeps its
      "Color mode" label and tooltip);
-   * the widget manager's slider handles (``role="slider"``) have no accessible name (WCAG
-     4.1.2, axe ``aria-input-field-name``): name each after its slider's visible label;
    * docutils writes the bibliography as ``role="list"`` whose entries have the deprecated
      ``role="doc-biblioentry"``, which is not a list item (axe ``aria-required-children``,
      critical): make the entries ``role="listitem"``;
@@ -26,8 +22,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -61,12 +55,6 @@ _A11Y = """
       var link = e.parentNode.parentNode.querySelector(':scope > a');
       var title = link ? link.textContent.trim() : '';
       e.setAttribute('aria-label', title ? 'Sections of ' + title : 'Sections');
-    });
-    var handles = '.widget-slider .noUi-handle:not([aria-label])';
-    document.querySelectorAll(handles).forEach(function (h) {
-      var label = h.closest('.widget-slider').querySelector('.widget-label');
-      var text = label ? label.textContent.trim() : '';
-      if (text) { h.setAttribute('aria-label', text); }
     });
   }
   function schedule() {
@@ -105,34 +93,7 @@ def _add_a11y(
     app.builder.add_js_file(None, body=_A11Y, priority=502)
 
 
-def _copy_widget_fonts(app: Sphinx, exception: Exception | None) -> None:
-    """Put the widget manager's icon fonts where its CSS looks for them.
-
-    The widget manager's stylesheets refer to its fonts relative to the page, as
-    ``@jupyter-widgets/html-manager/dist/<hash>.woff2`` or, when the controls' default theme
-    is the first to load (which depends on timing), as ``@jupyter-widgets/<hash>.woff2``. So
-    every folder that holds a page gets a copy in both places (a few hundred kB each), taken
-    from the vendored assets.
-    """
-    if exception is not None or app.builder.format != "html":
-        return
-    out = Path(app.outdir)
-    fonts = sorted((out / "vendor" / "html-manager").glob("*.woff*"))
-    if not fonts:
-        return
-    folders = {page.parent for page in out.rglob("*.html") if "_static" not in page.parts}
-    for folder in folders:
-        for target in (
-            folder / "@jupyter-widgets" / "html-manager" / "dist",
-            folder / "@jupyter-widgets",
-        ):
-            target.mkdir(parents=True, exist_ok=True)
-            for font in fonts:
-                shutil.copy2(font, target / font.name)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_a11y, priority=400)
     app.connect("html-page-context", _dedupe_scripts, priority=999)
-    app.connect("build-finished", _copy_widget_fonts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from mlp import lecture_graphs
+from mlp.bump_networks import UNITS
 from mlp.figures.backprop_stepper import backward_visits
 from mlp.figures.bump_challenge import HEIGHT_RULES, DesignChallenge
-from mlp.figures.bumps import BumpBuilder, SigmoidStep
+from mlp.figures.bumps import EDGES, SigmoidStep
 from mlp.figures.playground.presets import PRESETS
 from mlp.figures.playground.tour import PLAY_EPOCHS
 from tests.book.widgetstate import chapter_page, models, widget_state
@@ -145,9 +146,12 @@ LABELLED = {
     },
 }
 
-# ---- every chapter: the size of its page (bytes) ---------------------------------------------
-MAX_PAGE_BYTES = {name: 3_000_000 for name in CHAPTERS} | {"07-playground": 4_000_000}
-MAX_FRAMES_PER_FIGURE = 150  # the frame budget of one interactive figure
+# ---- every chapter: its own weight and its frames (issue #18) --------------------------------
+# own weight: the HTML gzipped as served plus the images it links (bytes)
+MAX_OWN_BYTES = dict.fromkeys(CHAPTERS, 1_200_000)
+MAX_FRAMES_PER_FIGURE = 1200  # the frame budget of one interactive figure
+MIN_UNIVERSALITY_FRAMES = 4 * 96  # four times the universality chapter's frames before #18
+MIN_SLIDER_PLACES = 20  # each slider of a continuous figure's static version
 
 # ---- chapters 5-6: the static grids, from the widget classes themselves ---------------------
 # (the live constructors are cheap: no frames are drawn). A change of a widget's grid and a
@@ -159,7 +163,7 @@ def _counts(widget) -> list[int]:
 
 
 SIGMOID = _counts(SigmoidStep(mode="live"))
-BUMP = _counts(BumpBuilder(mode="live"))
+BUMP = [len(UNITS), *(len(edges) for edges in EDGES)]  # unit type x left edge x right edge
 _defaults = inspect.signature(DesignChallenge).parameters
 CHALLENGE_STATIC = [  # unit type x number of bumps x height rule
     len(_defaults["units"].default),

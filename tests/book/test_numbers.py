@@ -47,11 +47,11 @@ def test_feature_explorer_ends_separable() -> None:
 
 def test_grids_match_the_chapter() -> None:
     # the chapter text promises these numbers of states, and the design challenge's threshold
-    assert explorer_grid(BUMP)[0] == 48
-    assert explorer_grid(SIGMOID)[0] == 24
+    assert explorer_grid(BUMP)[0] == 1200
+    assert explorer_grid(SIGMOID)[0] == 462
     assert DesignChallenge(mode="live").threshold == 0.06
     plain = re.sub(r"\s+", " ", _plain(page("06-universality")[1]))
-    assert "precomputes 48 states" in plain and "below 0.06" in plain
+    assert "precomputes 1,200 states" in plain and "below 0.06" in plain
 
 
 def test_six_bumps_win_the_design_challenge() -> None:

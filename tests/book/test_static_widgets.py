@@ -34,6 +34,7 @@ from mlp.figures.playground.presets import PRESETS
 from tests.book.chapters import (
     BUMP,
     CHALLENGE_STATIC,
+    CHAPTERS,
     EXACT,
     N_EPOCHS,
     N_PLAY,
@@ -48,10 +49,19 @@ from tests.book.chapters import (
     stepper_frames,
     tour_runs,
 )
-from tests.book.widgetstate import check_links, explorer_grid, frames, models, quiz_count
+from tests.book.widgetstate import (
+    chapter_page,
+    check_links,
+    explorer_grid,
+    frames,
+    models,
+    quiz_count,
+    widget_state,
+)
 from tests.browser.helpers import CHROMIUM_ARGS, probe
 
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+OVERLAY = re.compile(r'<svg class="mlp-overlay".*?</svg>', re.S)
 
 
 # ---- chapters 1-4: every Frames figure of the chapter ------------------------------------------
@@ -99,11 +109,15 @@ def test_chapter_6_frames_and_links() -> None:
     assert len(found) == len(sig) + len(bump) + len(chal)
     expected_links = sum(explorer_grid(g)[1] for g in (SIGMOID, BUMP, CHALLENGE_STATIC))
     assert check_links(state) == expected_links
-    # every frame is a picture with alt text, and the pictures differ where they should
-    assert all(PNG.search(f) and 'alt="' in f for f in found)
-    for group in (sig, chal):
-        pngs = [PNG.search(f).group(1) for f in group]
-        assert len(set(pngs)) == len(pngs)
+    # every frame is a light SVG with a label over its figure's one stored background, and
+    # the pictures differ where they should
+    assert all(OVERLAY.search(f) and 'aria-label="' in f for f in found)
+    for group in (sig, bump, chal):
+        svgs = [OVERLAY.search(f).group(0) for f in group]
+        assert len(set(svgs)) == len(svgs)
+    backgrounds = {re.search(r'href="#(mlpbg-\w+)"', f).group(1) for f in found}
+    assert len(backgrounds) == 3  # one per figure, each stored once (in the page's state)
+    assert all(str(state).count(f'id="{b}"') == 1 for b in backgrounds)
     # the bump builder prints the weights; the challenge opens the network on demand
     assert all("W⁽¹⁾ = " in f and "b⁽²⁾ = " in f for f in bump)
     assert all("<details>" in f and "Show the network" in f for f in chal)
@@ -187,7 +201,7 @@ def test_tour_scrubs_in_the_browser() -> None:
             first = visible_caption()
             assert "Epoch 0:" in first and PRESETS["xor-linear"].title in first
             # drag the first tour's epoch slider to the end with the keyboard
-            handle = tour.locator(".widget-slider .noUi-handle").first
+            handle = tour.locator(".widget-slider input[type=range]").first
             handle.focus()
             for _ in range(N_EPOCHS):
                 handle.press("ArrowRight")
@@ -257,3 +271,16 @@ def test_chapter_10_filters_explorer() -> None:
     epochs = sorted(int(re.search(r"epoch (\d+):", f).group(1)) for f in found)
     assert epochs == [0, 1, 2, 5, 10, 20, 40]
     assert quizzes >= 3 and check_links(state) == 1
+
+
+def test_every_saved_model_is_one_the_page_script_draws() -> None:
+    """The book's pages carry no Jupyter widget manager: book/_static/static_widgets.js draws
+    the saved models. Every model a chapter saves must be one it knows (and no real
+    ipywidget's layout or style models, which would mean a live widget leaked into the book)."""
+    script = (Path(__file__).resolve().parents[2] / "book/_static/static_widgets.js").read_text()
+    views = script[script.index("var VIEWS = {") : script.index("};", script.index("var VIEWS"))]
+    drawn = set(re.findall(r"(\w+Model):", views)) | {"LinkModel", "DirectionalLinkModel"}
+    for name in CHAPTERS:
+        _, text = chapter_page(name)
+        saved = {m["model_name"] for m in widget_state(text, name).values()}
+        assert saved <= drawn, f"{name}: models the page cannot draw: {sorted(saved - drawn)}"

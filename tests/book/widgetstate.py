@@ -2,8 +2,8 @@
 
 Shared by the tests of this folder (grouped by what they check; see chapters.py). A page
 executed by the book build carries its widgets' state in
-``<script type="application/vnd.jupyter.widget-state+json">``; an
-``mlp.figures.frames.Frames`` in static mode leaves there one ``HTMLModel`` per precomputed
+``<script type="application/vnd.jupyter.widget-state+json">`` (one per figure); an
+``mlp.figures.frames.Frames`` in static mode saves there one ``HTMLModel`` per precomputed
 frame (``class="mlp-frame"``) and one ``LinkModel`` per control-to-stack link.
 """
 
@@ -23,10 +23,16 @@ CONTROL_MODELS = {"SelectionSliderModel", "ToggleButtonsModel"}
 
 
 def widget_state(text: str, where: str = "page") -> dict:
-    """The ``state`` mapping (model id -> model) saved in a built page."""
-    m = STATE.search(text)
-    assert m, f"{where} has no saved widget state (application/vnd.jupyter.widget-state+json)"
-    return json.loads(m.group(1))["state"]
+    """The ``state`` mapping (model id -> model) saved in a built page: each static figure
+    carries its own (mlp.figures.static_widgets), merged here with any the page holds."""
+    found = STATE.findall(text)
+    assert found, f"{where} has no saved widget state (application/vnd.jupyter.widget-state+json)"
+    merged: dict = {}
+    for saved in found:
+        state = json.loads(saved)["state"]
+        assert not set(state) & set(merged), f"{where}: two figures share a model id"
+        merged.update(state)
+    return merged
 
 
 def models(state: dict, name: str) -> dict[str, dict]:

@@ -18,17 +18,26 @@
   // The frame an interactive figure (mlp.figures.frames) shows inside `root`: its picture's
   // source and its text. Moving a control must change it.
   shownFrame: (root) => {
-    const img = root.querySelector('.mlp-frame img');
+    const img = root.querySelector('.mlp-frame img, .mlp-frame svg.mlp-overlay');
     const txt = root.querySelector('.mlp-frame .mlp-frame-text');
     if (!img && !txt) {  // a frame that is HTML only (a quiz's feedback, an SVG drawing)
       const shown = [...root.querySelectorAll('.mlp-frame')].find(f => f.offsetParent !== null);
       return shown ? shown.innerHTML : '';
     }
-    return (img ? img.getAttribute('src') : '') + '|' + (txt ? txt.innerHTML : '');
+    const picture = !img ? '' : img.tagName === 'IMG' ? img.getAttribute('src') : img.innerHTML;
+    return picture + '|' + (txt ? txt.innerHTML : '');
   },
 
-  // Whether the first frame picture inside `root` has loaded.
+  // Whether the first frame picture inside `root` has loaded: an image, or a light SVG
+  // frame (mlp.figures.light_frames) drawn at a size whose background is in the page.
   shownPictureLoaded: (root) => {
+    const svg = root.querySelector('.mlp-frame svg.mlp-overlay');
+    if (svg) {
+      const use = svg.querySelector('use');
+      const bg = use && document.querySelector(use.getAttribute('href'));
+      return !!bg && bg.getAttribute('href').startsWith('data:image/png')
+        && svg.getBoundingClientRect().width > 0;
+    }
     const img = root.querySelector('.mlp-frame img');
     return !!img && img.complete && img.naturalWidth > 0;
   },

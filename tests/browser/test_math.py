@@ -1,8 +1,8 @@
 """Math typeset when the book was built, and MathJax loaded in the browser only when needed.
 
 The pages carry their formulas as MathJax SVG (book/_ext/math_prerender.py), so a reader's
-browser runs no MathJax for them. The widget manager still asks for MathJax 2's
-``MathJax.Hub.Queue`` when it shows a widget label; the page's stand-in must ignore labels
+browser runs no MathJax for them. The page's widget script (static_widgets.js) still asks
+for MathJax 2's ``MathJax.Hub.Queue`` when it shows a widget label; the page's stand-in must ignore labels
 without TeX (requesting nothing) and typeset a label with TeX by loading the site's own
 MathJax once.
 """

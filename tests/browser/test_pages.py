@@ -34,7 +34,7 @@ from tests.browser.helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_PAGE_BYTES = 2_500_000  # issue #18: at most 2.5 MB per page, everything a cold load takes
 # a widget-manager warning that is expected (it is a warning, listed here for the record)
 ALLOWED_CONSOLE = [re.compile(r"strict mode: use allowUnionTypes")]
 
@@ -180,10 +180,10 @@ def _move_until_changed(page, area, control, kind: str) -> bool:
     """Move one control step by step through its range until the shown frame changes."""
     before = area.evaluate(SHOWN_JS)
     if kind == "slider":
-        handle = control.locator(".noUi-handle")
-        lo = float(handle.get_attribute("aria-valuemin") or 0)
-        hi = float(handle.get_attribute("aria-valuemax") or 0)
-        now = float(handle.get_attribute("aria-valuenow") or 0)
+        handle = control.locator("input[type=range]")
+        lo = float(handle.get_attribute("min") or 0)
+        hi = float(handle.get_attribute("max") or 0)
+        now = float(handle.input_value() or 0)
         key = "ArrowLeft" if now >= hi else "ArrowRight"
         for _ in range(int(hi - lo) or 1):
             handle.focus()
@@ -295,12 +295,12 @@ def test_accessibility_no_serious_violations(visit: Visit) -> None:
 
 
 def test_page_size_budget(visit: Visit, record_property) -> None:
-    # Time to interactive (budget 2 s) is measured by benchmarks/bench_book.py, not asserted
+    # Time to interactive (budget 1 s) is measured by benchmarks/bench_book.py, not asserted
     # here: on a shared 2-core machine a timed assertion fails with other people's load.
     record_property("ready_ms", round(visit.ready_ms))
     record_property("transfer_bytes", visit.transfer_bytes)
     assert visit.transfer_bytes <= MAX_PAGE_BYTES, (
-        f"{visit.doc} transfers {visit.transfer_bytes / 1e6:.1f} MB (budget 5 MB)"
+        f"{visit.doc} transfers {visit.transfer_bytes / 1e6:.2f} MB (budget 2.5 MB)"
     )
 
 

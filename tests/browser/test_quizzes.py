@@ -201,10 +201,10 @@ def _check_choice(doc: str, i: int, page, area, quiz: SourceQuiz | None) -> None
 
 def _check_numeric(doc: str, i: int, page, area, quiz: SourceQuiz | None) -> None:
     where = f"{doc}, quiz #{i + 1}"
-    handle = area.locator(".widget-slider .noUi-handle")
+    handle = area.locator(".widget-slider input[type=range]")
     assert handle.count() == 1, f"{where}: a numeric quiz has one slider, found {handle.count()}"
-    lo = int(float(handle.get_attribute("aria-valuemin") or 0))
-    hi = int(float(handle.get_attribute("aria-valuemax") or 0))
+    lo = int(float(handle.get_attribute("min") or 0))
+    hi = int(float(handle.get_attribute("max") or 0))
     handle.focus()
     for _ in range(hi - lo):  # to the first position
         page.keyboard.press("ArrowLeft")
@@ -215,7 +215,7 @@ def _check_numeric(doc: str, i: int, page, area, quiz: SourceQuiz | None) -> Non
             handle.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(50)
-        index = int(float(handle.get_attribute("aria-valuenow") or 0)) - lo
+        index = int(float(handle.input_value() or 0)) - lo
         now = _shown(area)
         # position 0 is "?" (no answer yet): it asks; every other position gives a verdict
         expected = ("open",) if index == 0 else ("right", "wrong")

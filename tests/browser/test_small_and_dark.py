@@ -1,7 +1,7 @@
 """Every page of the table of contents on a phone (375x812, touch) and in the dark theme.
 
-Phone: no horizontal page scroll, every figure fits the width, every slider handle and
-toggle button is at least touch-sized, and a slider moved by a tap switches its frame.
+Phone: no horizontal page scroll, every figure fits the width, every slider and toggle
+button is at least touch-sized, and a slider moved by a tap switches its frame.
 Dark: the theme really is dark, figures sit on a light card, and axe-core (colour contrast
 included) finds no serious violation. Full-page screenshots go beside the desktop ones,
 in ``artifacts/screenshots/phone/`` and ``artifacts/screenshots/dark/``.
@@ -33,7 +33,7 @@ OVERFLOW_JS = """() => {
   return {page, w, wide: wide.slice(0, 5), n: wide.length};
 }"""
 TARGETS_JS = """() => [...document.querySelectorAll(
-    '.noUi-handle, .ui-slider-handle, .widget-toggle-button, .jupyter-button')]
+    '.widget-slider input[type=range], .widget-toggle-button, .jupyter-button')]
   .filter(e => e.getClientRects().length)
   .map(e => { const r = e.getBoundingClientRect();
               return {cls: e.className, w: r.width, h: r.height}; })"""
@@ -81,7 +81,7 @@ def test_phone_controls_are_touch_sized(phone_page) -> None:
 def test_phone_slider_moves_by_touch(phone_page) -> None:
     """Tap near the right end of the first precomputed slider: its frame changes."""
     doc, page = phone_page
-    sliders = page.locator(".widget-hslider .noUi-base, .widget-hslider .slider")
+    sliders = page.locator(".widget-hslider input[type=range]")
     if sliders.count() == 0:
         pytest.skip(f"{doc} has no slider")
     slider = sliders.first
@@ -90,8 +90,8 @@ def test_phone_slider_moves_by_touch(phone_page) -> None:
     assert box and box["width"] >= 100, f"{doc}: first slider is only {box} wide on a phone"
     readout = slider.locator("xpath=ancestor::*[contains(@class,'widget-hslider')][1]")
     before = readout.inner_text()
-    handle = readout.locator(".noUi-handle, .ui-slider-handle").first.bounding_box()
-    at_right = handle is not None and handle["x"] > box["x"] + box["width"] / 2
+    lo, hi = float(slider.get_attribute("min") or 0), float(slider.get_attribute("max") or 0)
+    at_right = float(slider.input_value() or 0) > (lo + hi) / 2
     target = 0.03 if at_right else 0.97  # tap the far end from where the handle is
     page.touchscreen.tap(box["x"] + box["width"] * target, box["y"] + box["height"] / 2)
     page.wait_for_timeout(200)

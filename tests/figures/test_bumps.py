@@ -14,7 +14,14 @@ import pytest
 from matplotlib.figure import Figure
 
 from mlp.bump_networks import bump_network
-from mlp.figures.bumps import UNIT_COLOURS, BumpBuilder, SigmoidStep, weights_html
+from mlp.figures.bumps import (
+    EDGES,
+    STATIC_BUMP,
+    UNIT_COLOURS,
+    BumpBuilder,
+    SigmoidStep,
+    weights_html,
+)
 from mlp.figures.frames import Frames
 
 
@@ -49,9 +56,9 @@ def test_sigmoid_step_live_update() -> None:
 
 def test_sigmoid_step_static_frames_are_as_fine_as_before() -> None:
     w = SigmoidStep(mode="static")
-    assert [len(c.values) for c in w.frames.controls] == [8, 3]
-    assert w.frames.n_frames == w.frames.n_distinct == 24
-    assert len(w.frames._links) == 1 + 8  # the outer stack, and one inner stack per steepness
+    assert [len(c.values) for c in w.frames.controls] == [22, 21]  # >= 20 places per slider
+    assert w.frames.n_frames == w.frames.n_distinct == 462
+    assert len(w.frames._links) == 1 + 22  # the outer stack, and one inner stack per steepness
 
 
 # ---- bump builder ----------------------------------------------------------------------------
@@ -95,13 +102,13 @@ def test_bump_builder_controls_move_the_picture() -> None:
 
 
 def test_bump_builder_static_grid() -> None:
-    assert BumpBuilder(mode="live").frames.n_frames == 48  # the chapter promises 48 states
-    b = BumpBuilder(
-        units=("step", "relu"), left=(0.2,), right=(0.6, 0.8), steepness=(10,), height=(1.0,),
-        mode="static",
-    )  # fmt: skip
+    assert BumpBuilder(mode="live").frames.n_frames == 48  # live: five sliders
+    assert [len(e) for e in EDGES] == [20, 20]  # static: each edge at 20 places
+    b = BumpBuilder(units=("step", "relu"), static_edges=((0.2,), (0.6, 0.8)), mode="static")
+    assert [c.name for c in b.frames.controls] == ["unit", "left", "right"]
     assert b.frames.n_frames == b.frames.n_distinct == 4
-    b.frames.set(unit="relu", right=0.8)
+    b.frames.set(unit="relu", right=0.8)  # drawn at the fixed steepness and height
+    assert b.net.params()[0][0][0, 0] == STATIC_BUMP["steepness"]
     assert b.frames._widgets["unit"].index == 1
     with pytest.raises(ValueError, match="precomputed"):
         b.frames.set(right=0.7)

@@ -1,6 +1,5 @@
 """Tests of mlp.figures.features: forward pass, gradient signal of a layer, learned features."""
 
-import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import pytest
@@ -62,7 +61,7 @@ def test_signal_explorer_static_grid(monkeypatch):
     assert fr.mode == "static" and fr.n_frames == 6 and fr.n_distinct == 6
     assert fr.values == {"activation": "relu", "bias": 0.0}
     outer = fr.view
-    assert isinstance(outer, widgets.Stack) and len(outer.children) == 2
+    assert outer.model_name == "StackModel" and len(outer.children) == 2
     assert all(len(inner.children) == 3 for inner in outer.children)
     assert len(fr._links) == 1 + 2  # the activation's stack, then one per inner stack
     page = fr.frame_html(activation="relu", bias=-8.0)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from mlp.figures import static_widgets as static
 from mlp.figures.frames import STATIC_ENV, Control, Frames, on_figure, static_mode
 
 
@@ -23,14 +24,15 @@ def svg(k: int) -> str:
     return f'<svg width="10" height="10"><circle r="{k}"/></svg>'
 
 
-def leaves(stack: widgets.Widget) -> list[widgets.HTML]:
-    if isinstance(stack, widgets.Stack):
+def leaves(stack: static.Model) -> list[static.Model]:
+    if stack.model_name == "StackModel":
         return [leaf for child in stack.children for leaf in leaves(child)]
     return [stack]
 
 
 def note(fr: Frames) -> str:
-    return fr.widget.children[-1].value
+    root = fr.widget.root if fr.mode == "static" else fr.widget
+    return root.children[-1].value
 
 
 # ---- static mode ---------------------------------------------------------------------------
@@ -46,8 +48,8 @@ def test_static_nested_stacks_one_link_per_stack_and_initial_indices() -> None:
     )
     assert fr.n_frames == fr.n_distinct == 6
     root = fr.view
-    assert isinstance(root, widgets.Stack) and len(root.children) == 3
-    assert all(isinstance(c, widgets.Stack) and len(c.children) == 2 for c in root.children)
+    assert root.model_name == "StackModel" and len(root.children) == 3
+    assert all(c.model_name == "StackModel" and len(c.children) == 2 for c in root.children)
     # every stack starts at the initial values, the outer one at slope 1.0, the inner at C1
     assert root.selected_index == 1 and {c.selected_index for c in root.children} == {1}
     pages = [leaf.value for leaf in leaves(root)]
@@ -63,8 +65,8 @@ def test_static_nested_stacks_one_link_per_stack_and_initial_indices() -> None:
     )
     assert {link.target[0] for link in fr._links[1:]} == set(root.children)
     assert all(link.source == (colour_w, "index") for link in fr._links[1:])
-    assert isinstance(slope_w, widgets.SelectionSlider) and slope_w.index == 1
-    assert isinstance(colour_w, widgets.ToggleButtons) and colour_w.index == 1
+    assert slope_w.model_name == "SelectionSliderModel" and slope_w.index == 1
+    assert colour_w.model_name == "ToggleButtonsModel" and colour_w.index == 1
     assert "Precomputed figure: the 6 states" in note(fr) and "at any value" in note(fr)
 
 
@@ -182,3 +184,37 @@ def test_bad_arguments_are_named() -> None:
     fr = Frames(svg, {"k": [1]}, alt="x", mode="live")
     with pytest.raises(ValueError, match=r"unknown control\(s\) \['angle'\]"):
         fr.render_frame(angle=3)
+
+
+def test_static_figure_is_one_html_output_with_its_saved_state() -> None:
+    """The book shows a static figure as one text/html output: every model it needs, saved in
+    ipywidgets' state format, and a view of its root; nothing can end the script early."""
+    import json
+    import re
+
+    fr = Frames(lambda k: (svg(k), "a </script> <!-- x"), {"k": [1, 2, 3]}, alt="d", mode="static")
+    fr.set(k=2)
+    bundle = fr.widget._repr_mimebundle_()
+    page = bundle["text/html"]
+    scripts = re.findall(r'<script type="([^"]+)">(.*?)</script>', page, re.S)
+    assert [t for t, _ in scripts] == [static.STATE_MIME, static.VIEW_MIME]
+    state = json.loads(scripts[0][1])["state"]
+    root = json.loads(scripts[1][1])["model_id"]
+    assert root == fr.widget.root.model_id and root in state
+    names = sorted(m["model_name"] for m in state.values())
+    assert (
+        names
+        == ["HTMLModel"] * 4
+        + ["LinkModel", "SelectionSliderModel", "StackModel"]
+        + ["VBoxModel"] * 2
+    )  # three frames and the note; one link; the controls' box and the figure's
+    slider = next(m["state"] for m in state.values() if m["model_name"] == "SelectionSliderModel")
+    assert slider["index"] == 1 and slider["_options_labels"] == ["1", "2", "3"]
+    link = next(m["state"] for m in state.values() if m["model_name"] == "LinkModel")
+    assert link["source"][1] == "index" and link["target"][1] == "selected_index"
+    assert all(
+        ref.removeprefix("IPY_MODEL_") in state for ref in (link["source"][0], link["target"][0])
+    )
+    # every reference resolves to a saved model
+    refs = re.findall(r"IPY_MODEL_([\w-]+)", scripts[0][1])
+    assert refs and set(refs) <= set(state)

@@ -52,7 +52,7 @@ def test_playground_widget_is_frames_of_a_run_in_the_book(monkeypatch):
     assert isinstance(fr, Frames) and fr.mode == "static" and fr.n_frames == 3
     page = fr.frame_html(epoch=3)
     assert "Epoch 3:" in page and "data:image/svg+xml" in page
-    notes = [c.value for c in fr.widget.children if isinstance(c, widgets.HTML)]
+    notes = [c.value for c in fr.widget.root.children if c.model_name == "HTMLModel"]
     assert len(notes) == 1 and "Precomputed figure" in notes[0]  # the note of Frames
     assert "with more to do" in notes[0]
 

@@ -7,7 +7,7 @@ Modules
 -------
 frames
     The one frames mechanism: controls plus a render function give a live widget in a
-    kernel and jslinked precomputed frames in the static book.
+    kernel and linked precomputed frames in the static book.
 plots
     Decision regions, activations, loss curves and network diagrams (matplotlib).
 classifiers
@@ -19,6 +19,11 @@ graph_drawing
     error signals.
 graph_labels
     Node labels in the lecture's notation (TeX, HTML, Unicode).
+light_frames
+    The static book's light frames: SVG over one shared background, or palette PNGs.
+static_widgets
+    The static book's widgets: saved widget state made in Python (no kernel comms), drawn
+    by the page's own ``static_widgets.js``.
 fast_redraw
     Fixed axes, plain-artist legends and a frozen background: live updates under 50 ms.
 bumps, bump_challenge

@@ -109,9 +109,8 @@ class DesignChallenge:
         self.last_score: float | None = None
         self.live_frames: Frames | None = None
         self._fig: Figure | None = None
-        self.show_net = widgets.ToggleButton(value=False, description="show the network")
-        self.net_view = widgets.HTML()
-        self.show_net.observe(lambda _: self._refresh_net_view(), names="value")
+        self.show_net: widgets.ToggleButton | None = None  # the live view's (made there)
+        self.net_view: widgets.HTML | None = None
         self.frames = Frames(
             on_figure(self.draw_static, figsize=FIGSIZE, dpi=DPI),
             [
@@ -219,9 +218,14 @@ class DesignChallenge:
             initial=dict.fromkeys(names, 0.5),
             mode="live",
         )
+        self.show_net = widgets.ToggleButton(value=False, description="show the network")
+        self.net_view = widgets.HTML()
+        self.show_net.observe(lambda _: self._refresh_net_view(), names="value")
         return widgets.VBox([self.live_frames.widget, self.show_net, self.net_view])
 
     def _refresh_net_view(self) -> None:
+        if self.show_net is None or self.net_view is None:
+            return  # no live view yet (the static book has none)
         if self.show_net.value and self.net is not None:
             self.net_view.value = (
                 f"The MLP 1-{self.net.sizes[1]}-1 behind the picture:" + weights_html(self.net)

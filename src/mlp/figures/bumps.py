@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 
@@ -33,13 +34,17 @@ from matplotlib.figure import Figure
 from mlp.activations import relu, sigmoid
 from mlp.bump_networks import UNITS, bump_network, hidden_contributions
 from mlp.figures.fast_redraw import fixed_axes, freeze_static, side_legend
-from mlp.figures.frames import Control, Frames, on_figure
+from mlp.figures.frames import Control, Frames, on_figure, static_mode
 from mlp.network import MLP
 
 __all__ = [
     "AXES_RECT",
     "DPI",
+    "EDGES",
     "FIGSIZE",
+    "POSITIONS",
+    "STATIC_BUMP",
+    "STEEPNESS",
     "UNIT_COLOURS",
     "UNIT_LABELS",
     "BumpBuilder",
@@ -59,6 +64,45 @@ FIGSIZE, DPI = (5.0, 2.6), 70
 
 AXES_RECT = (0.14, 0.18, 0.55, 0.7)
 """The plot's position in the figure; the legend sits to its right."""
+
+
+STEEPNESS = (
+    1,
+    1.25,
+    1.6,
+    2,
+    2.5,
+    3.2,
+    4,
+    5,
+    6.4,
+    8,
+    10,
+    12.5,
+    16,
+    20,
+    25,
+    32,
+    40,
+    50,
+    64,
+    80,
+    100,
+    128,
+)
+"""The 22 steepnesses the static sigmoid-to-step figure offers (three per doubling)."""
+
+POSITIONS = tuple(round(0.25 + 0.025 * i, 3) for i in range(21))
+"""Its step positions, 0.25 to 0.75 in steps of 0.025."""
+
+EDGES = (
+    tuple(round(0.1 + 0.02 * i, 2) for i in range(20)),
+    tuple(round(0.52 + 0.02 * i, 2) for i in range(20)),
+)
+"""The static bump builder's left edges (0.1 to 0.48) and right edges (0.52 to 0.9)."""
+
+STATIC_BUMP = {"steepness": 10, "height": 1.0}
+"""What the static bump builder keeps fixed (its sliders move the edges)."""
 
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -98,8 +142,8 @@ class SigmoidStep:
 
     def __init__(
         self,
-        steepness: Sequence[float] = (1, 2, 4, 8, 16, 32, 64, 128),
-        position: Sequence[float] = (0.3, 0.5, 0.7),
+        steepness: Sequence[float] = STEEPNESS,
+        position: Sequence[float] = POSITIONS,
         *,
         mode: str = "auto",
         delta: float = 0.05,
@@ -117,7 +161,7 @@ class SigmoidStep:
                 f"A sigmoid with steepness {steepness} and a ReLU ramp compared with a hard "
                 f"threshold at x = {position}"
             ),
-            initial={"steepness": steepness[min(2, len(steepness) - 1)]},
+            initial={"steepness": steepness[min(6, len(steepness) - 1)]},
             mode=mode,
         )
 
@@ -178,8 +222,11 @@ class BumpBuilder:
     Parameters
     ----------
     units, left, right, steepness, height
-        The values the static book precomputes for each control (live sliders move
-        continuously between the smallest and largest value).
+        The controls' values (live sliders move continuously between the smallest and
+        largest value).
+    static_edges
+        The left and right edges the static book precomputes, at steepness and height
+        ``STATIC_BUMP`` (each edge slider at 20 places).
     mode
         ``"live"``, ``"static"`` or ``"auto"``.
     """
@@ -192,23 +239,36 @@ class BumpBuilder:
         steepness: Sequence[float] = (10, 40),
         height: Sequence[float] = (1.0, -0.5),
         *,
+        static_edges: tuple[Sequence[float], Sequence[float]] = EDGES,
         mode: str = "auto",
     ) -> None:
         self.x = np.linspace(0.0, 1.0, 401)
         self.net: MLP | None = None
         self._fig: Figure | None = None
+        controls = [
+            Control("unit", units, "unit type"),
+            Control("left", left, "step up at", live_step=0.01),
+            Control("right", right, "step down at", live_step=0.01),
+            Control("steepness", steepness, "steepness k", live_step=1),
+            Control("height", height, "height h", live_step=0.05),
+        ]
+        draw, fixed = self.draw, {}
+        if mode == "static" or (mode == "auto" and static_mode()):
+            # every edge at 20 places: the product with two more sliders would be too big to
+            # precompute, so the static figure keeps the steepness and height fixed
+            controls = controls[:1] + [
+                Control(c.name, edges, c.description)
+                for c, edges in zip(controls[1:3], static_edges, strict=True)
+            ]
+            fixed = dict(STATIC_BUMP)
+            draw = functools.partial(self.draw, **fixed)
         self.frames = Frames(
-            on_figure(self.draw, figsize=FIGSIZE, dpi=DPI),
-            [
-                Control("unit", units, "unit type"),
-                Control("left", left, "step up at", live_step=0.01),
-                Control("right", right, "step down at", live_step=0.01),
-                Control("steepness", steepness, "steepness k", live_step=1),
-                Control("height", height, "height h", live_step=0.05),
-            ],
-            alt=lambda unit, left, right, steepness, height: (
-                f"A bump of height {height} between x = {left} and x = {right} made of "
-                f"{UNIT_LABELS[unit]} units with steepness {steepness}, with each hidden unit's "
+            on_figure(draw, figsize=FIGSIZE, dpi=DPI),
+            controls,
+            alt=lambda unit, left, right, **more: (
+                f"A bump of height {more.get('height', fixed.get('height'))} between x = {left} "
+                f"and x = {right} made of {UNIT_LABELS[unit]} units with steepness "
+                f"{more.get('steepness', fixed.get('steepness'))}, with each hidden unit's "
                 "contribution drawn thin and their sum thick"
             ),
             mode=mode,

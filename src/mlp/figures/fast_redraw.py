@@ -33,6 +33,7 @@ __all__ = ["fixed_axes", "freeze_static", "side_legend"]
 def fixed_axes(fig: Figure, rect: Sequence[float]) -> Any:
     """Clear ``fig`` and give it one Axes at ``rect`` (figure fractions), with no layout engine."""
     fig.clear()
+    fig._mlp_frozen = None  # no frozen background (yet): see freeze_static
     fig.set_layout_engine(None)
     return fig.add_axes(rect)
 
@@ -85,6 +86,9 @@ def freeze_static(fig: Figure, dynamic: Sequence[Any]) -> None:
                 child.set_visible(False)
     fig.patch.set_visible(False)
     fig.add_artist(_Bitmap(background))
+    # what the static book stores once (mlp.figures.light_frames): the background, and
+    # the artists each frame draws over it
+    fig._mlp_frozen = (background, list(dynamic))
 
 
 class _Bitmap(Artist):

@@ -12,8 +12,9 @@ two modes, chosen here and nowhere else:
     builds that richer widget instead.
 ``"static"`` (the book build, where ``MLP_STATIC_WIDGETS=1``)
     Every combination of control values is rendered once, when the page is built, into a
-    ``widgets.Stack`` of frames. Each control's ``index`` is ``jslink``-ed to the stacks in
-    the browser, so moving it switches frames with no kernel. With several controls the
+    stack of frames, saved as widget state by :mod:`mlp.figures.static_widgets` (one output,
+    no kernel comms). Each control's ``index`` is linked to the stacks, and the page's
+    ``static_widgets.js`` switches frames in the browser with no kernel. With several controls the
     stacks are nested: the first control picks a child of the outer stack, the second a
     child one level down, and so on. Identical frames are stored once.
 
@@ -50,6 +51,9 @@ from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
+
+from mlp.figures import static_widgets as static
+from mlp.figures.light_frames import overlay_svg, palette_png
 
 __all__ = ["STATIC_ENV", "Control", "Frames", "figure_to_png", "on_figure", "static_mode"]
 
@@ -129,12 +133,10 @@ class Control:
             readout_format=".3g",
         )  # fmt: skip
 
-    def static_widget(self, index: int) -> widgets.Widget:
-        """The control as a widget whose ``index`` the browser links to the stacks."""
-        options = list(zip(self.labels, range(len(self.values)), strict=True))
-        cls = widgets.SelectionSlider if self.is_numeric else widgets.ToggleButtons
-        kw = {"continuous_update": True} if self.is_numeric else {}
-        return cls(options=options, index=index, description=self.label, style=_STYLE, **kw)
+    def static_widget(self, index: int) -> static.Model:
+        """The control of the static book, whose ``index`` the browser links to the stacks."""
+        make = static.SelectionSlider if self.is_numeric else static.ToggleButtons
+        return make(self.labels, index=index, description=self.label)
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None, fast: bool = False) -> bytes:
@@ -163,13 +165,22 @@ def on_figure(
     return render
 
 
-def _frame_html(frame: Any, alt: str, text: str | None, fast: bool) -> str:
+def _frame_html(
+    frame: Any, alt: str, text: str | None, fast: bool, defs: dict[str, str] | None = None
+) -> str:
+    """A frame as HTML. ``defs`` (the static book) asks for the light form: an SVG over a
+    background it adds to ``defs`` (stored once per figure), or a palette PNG."""
     if isinstance(frame, Figure):
-        data = base64.b64encode(figure_to_png(frame, fast=fast)).decode("ascii")
-        body = (
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            'style="max-width:100%;height:auto">'
-        )
+        overlay = overlay_svg(frame, alt) if defs is not None else None
+        if overlay is not None:
+            key, defs[key], body = overlay
+        else:
+            png = palette_png(frame) if defs is not None else figure_to_png(frame, fast=fast)
+            data = base64.b64encode(png).decode("ascii")
+            body = (
+                f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+                'style="max-width:100%;height:auto">'
+            )
     elif isinstance(frame, str):
         body = frame
     else:
@@ -236,9 +247,10 @@ class Frames:
                 raise ValueError(f"initial value for unknown control {key!r}; controls: {names}")
             self.values[key] = value
         self.controls_by_name = dict(zip(names, self.controls, strict=True))
-        self._widgets: dict[str, widgets.Widget] = {}
-        self.view = widgets.HTML()
+        self._widgets: dict[str, Any] = {}  # ipywidgets (live) or static models
+        self.view: Any = widgets.HTML() if self.mode == "live" else None
         self.n_distinct = 0
+        self.backgrounds: static.Model | None = None  # the static frames' shared backgrounds
         self.richer_live, self.note = live is not None, note
         if self.mode == "static":
             self.widget = self._build_static(live is not None)
@@ -266,12 +278,15 @@ class Frames:
         out = self.render(**{**self.values, **values})
         return out if isinstance(out, tuple) else (out, None)
 
-    def frame_html(self, *, fast: bool = False, **values: Any) -> str:
-        """The HTML (frame plus text) shown for ``values``."""
+    def frame_html(
+        self, *, fast: bool = False, defs: dict[str, str] | None = None, **values: Any
+    ) -> str:
+        """The HTML (frame plus text) shown for ``values``; with ``defs``, the light form
+        of the static book (see :mod:`mlp.figures.light_frames`)."""
         state = {**self.values, **values}
         frame, text = self.render_frame(**state)
         alt = self.alt(**state) if callable(self.alt) else self.alt
-        return _frame_html(frame, alt, text, fast)
+        return _frame_html(frame, alt, text, fast, defs)
 
     def set(self, **values: Any) -> None:
         """Move controls programmatically (as a reader would); the view follows."""
@@ -304,21 +319,22 @@ class Frames:
         self.values.update({name: w.value for name, w in self._widgets.items()})
         self.view.value = self.frame_html(fast=True)
 
-    def _build_static(self, richer_live: bool) -> widgets.Widget:
+    def _build_static(self, richer_live: bool) -> static.StaticView:
         start = [c.values.index(self.values[c.name]) for c in self.controls]
-        stacks: list[list[widgets.Stack]] = [[] for _ in self.controls]
-        seen: dict[str, widgets.HTML] = {}  # identical frames are stored once
+        stacks: list[list[static.Model]] = [[] for _ in self.controls]
+        seen: dict[str, static.Model] = {}  # identical frames are stored once
+        defs: dict[str, str] = {}  # the shared backgrounds of the frames
 
-        def build(depth: int, prefix: dict[str, Any]) -> widgets.Widget:
+        def build(depth: int, prefix: dict[str, Any]) -> static.Model:
             c, children = self.controls[depth], []
             for v in c.values:
                 state = {**prefix, c.name: v}
                 if depth + 1 < len(self.controls):
                     children.append(build(depth + 1, state))
                 else:
-                    page = self.frame_html(**state)
-                    children.append(seen.setdefault(page, widgets.HTML(page)))
-            stacks[depth].append(widgets.Stack(children, selected_index=start[depth]))
+                    page = self.frame_html(defs=defs, **state)
+                    children.append(seen.setdefault(page, static.HTML(page)))
+            stacks[depth].append(static.Stack(children, selected_index=start[depth]))
             return stacks[depth][-1]
 
         self.view = build(0, {})
@@ -326,14 +342,20 @@ class Frames:
         self._links = []
         for depth, c in enumerate(self.controls):
             self._widgets[c.name] = w = c.static_widget(start[depth])
-            self._links += [
-                widgets.jslink((w, "index"), (s, "selected_index")) for s in stacks[depth]
-            ]
+            self._links += [static.Link((w, "index"), (s, "selected_index")) for s in stacks[depth]]
         more = ", with more to do" if richer_live else " at any value"
-        return self._assemble(_STATIC_NOTE.format(n=self.n_frames, more=more))
+        parts = [static.VBox(list(self._widgets.values()))]
+        if defs:  # the backgrounds, once, before the frames that use them
+            self.backgrounds = static.HTML("".join(defs.values()))
+            parts.append(self.backgrounds)
+        parts.append(self.view)
+        if self.note:
+            note = _STATIC_NOTE.format(n=self.n_frames, more=more)
+            parts.append(static.HTML(f'<p class="mlp-mode">{note}</p>'))
+        return static.StaticView(static.VBox(parts), self._links)
 
     def _assemble(self, note: str) -> widgets.Widget:
-        """The controls, the view, and (unless ``note=False``) the note on how it responds."""
+        """The live controls, the view, and (unless ``note=False``) how the figure responds."""
         parts = [widgets.VBox(list(self._widgets.values())), self.view]
         if self.note:
             parts.append(widgets.HTML(f'<p class="mlp-mode">{note}</p>'))

@@ -36,7 +36,7 @@ from mlp.figures.playground.view import render_html
 __all__ = ["PlaygroundWidget", "make_control"]
 
 _STYLE = {"description_width": "initial"}
-_AUTO = widgets.Layout(width="auto")
+_AUTO = {"width": "auto"}  # a Layout per widget, made with it (none at import)
 
 
 # ---- one control per setting, made from the table -------------------------------------------
