@@ -8,7 +8,8 @@ in Node once over every page: each formula becomes the SVG MathJax would have dr
 assistive MathML for screen readers, and the page stops loading MathJax.
 
 The page's widget script (``book/_static/static_widgets.js``) asks for MathJax
-(``MathJax.Hub.Queue``) when a widget label holds TeX; a small stand-in answers it and loads the vendored MathJax only if such a label appears.
+(``MathJax.Hub.Queue``) when a widget label holds TeX; a small stand-in answers it and loads
+the vendored MathJax only if such a label appears.
 
 Without Node or the vendored MathJax (a bare ``jupyter-book build`` before ``make assets``)
 the pages keep MathJax in the browser, as Sphinx writes them, and the build says so. A TeX

@@ -2,9 +2,9 @@
 
 The pages carry their formulas as MathJax SVG (book/_ext/math_prerender.py), so a reader's
 browser runs no MathJax for them. The page's widget script (static_widgets.js) still asks
-for MathJax 2's ``MathJax.Hub.Queue`` when it shows a widget label; the page's stand-in must ignore labels
-without TeX (requesting nothing) and typeset a label with TeX by loading the site's own
-MathJax once.
+for MathJax 2's ``MathJax.Hub.Queue`` when it shows a widget label; the page's stand-in must
+ignore labels without TeX (requesting nothing) and typeset a label with TeX by loading the
+site's own MathJax once.
 """
 
 from __future__ import annotations
