@@ -9,16 +9,12 @@ line, and every value computed from it is wrong too.
 
 from __future__ import annotations
 
-import copy
-import sys
-from pathlib import Path
-
 import numpy as np
-from nbformat.v4 import new_code_cell
 
 from autograde import variants
 from autograde.spec import load_spec
-from tests.grader.corpus import EXERCISES, Entry, _cell, _nb, _text
+from tests.grader import corpus_kit as kit
+from tests.grader.corpus import EXERCISES, Entry
 
 E6 = "06-by-hand-pass"
 FULL6 = 10
@@ -26,21 +22,9 @@ Q = {"q1": 4, "q2": 3, "q3": 3}
 SPEC = load_spec(EXERCISES / E6 / "spec.py")
 
 
-def notebook(sid: str | None, which="solution", edits=None, append=()):
-    """The notebook with STUDENT_ID = sid (None: as it is), cells replaced (by id) and code
-    cells appended."""
-
-    def build():
-        nb = copy.deepcopy(_nb(E6, which))
-        if sid is not None:
-            _cell(nb, "student-id").source = f'STUDENT_ID = "{sid}"'
-        for cid, src in (edits or {}).items():
-            _cell(nb, cid).source = src
-        for k, src in enumerate(append):
-            nb.cells.append(new_code_cell(src, id=f"extra-{k}"))
-        return _text(nb)
-
-    return build
+def notebook(sid: str | None, which="solution", edits=None, after=(), append=()):
+    """6's notebook with STUDENT_ID = sid (None: as it is); see corpus_kit.notebook."""
+    return kit.notebook(E6, which, sid=sid, edits=edits, after=after, append=append)
 
 
 # ---- honest mistakes (a question's solution cell as a student might write it) --------------
@@ -147,10 +131,6 @@ USES = {
 }
 
 
-def _zero(questions) -> dict[str, float]:
-    return {q: (0 if q in questions else p) for q, p in Q.items()}
-
-
 def entries() -> list[Entry]:
     text = SPEC.MISTAKES
     es = [
@@ -191,26 +171,5 @@ def entries() -> list[Entry]:
               total=0, feedback=("earns nothing", "mlp.MLP")),
     ]  # fmt: skip
     # every forbidden name, used once, costs exactly the questions it names
-    forbids = SPEC.FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-").replace("_", "-")
-        es.append(Entry(E6, name, notebook(name, append=(USES[f.name],)),
-                        points=_zero(f.questions), feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(E6, SPEC.FORBID, USES, Q, with_sid=True)
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/06-by-hand-pass/``; return them."""
-    from tests.grader.corpus import with_own_id
-
-    es = entries()
-    d = out / E6
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(with_own_id(e.build(), e.sid) if e.own_id else e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))

@@ -9,14 +9,9 @@ functions defined later (the gradient calls ``softmax``) use it, as a student's 
 
 from __future__ import annotations
 
-import copy
-import sys
-from pathlib import Path
-
-from nbformat.v4 import new_code_cell
-
 from autograde.spec import load_spec
-from tests.grader.corpus import EXERCISES, Entry, _nb, _text
+from tests.grader import corpus_kit as kit
+from tests.grader.corpus import EXERCISES, Entry
 
 E7 = "07-softmax-cross-entropy"
 FULL7 = 8
@@ -24,20 +19,9 @@ Q = {"q1": 2.5, "q2": 2.5, "q3": 3}
 SPEC = load_spec(EXERCISES / E7 / "spec.py")
 
 
-def notebook(which="solution", after=(), append=()):
-    """The notebook with cells inserted after a cell (``(cell id, source)``) and code cells
-    appended."""
-
-    def build():
-        nb = copy.deepcopy(_nb(E7, which))
-        for k, (cid, src) in enumerate(after):
-            i = next(j for j, c in enumerate(nb.cells) if c.get("id") == cid)
-            nb.cells.insert(i + 1, new_code_cell(src, id=f"after-{k}"))
-        for k, src in enumerate(append):
-            nb.cells.append(new_code_cell(src, id=f"extra-{k}"))
-        return _text(nb)
-
-    return build
+def notebook(which="solution", edits=None, after=(), append=()):
+    """The solution (or ``which``) notebook, edited; see corpus_kit.notebook."""
+    return kit.notebook(E7, which, edits=edits, after=after, append=append)
 
 
 # ---- honest mistakes -----------------------------------------------------------------------
@@ -146,10 +130,6 @@ USES = {
 }
 
 
-def _zero(questions) -> dict[str, float]:
-    return {q: (0 if q in questions else p) for q, p in Q.items()}
-
-
 def entries() -> list[Entry]:
     sm, ls, gr = SPEC.SM_MISTAKES, SPEC.L_MISTAKES, SPEC.G_MISTAKES
     es = [
@@ -195,24 +175,5 @@ def entries() -> list[Entry]:
               points={"q1": 2.5, "q2": 2.5, "q3": 0}, feedback=("earns nothing", "complex")),
     ]  # fmt: skip
     # every forbidden name, used once, costs exactly the questions it names
-    forbids = SPEC.FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-").replace("_", "-")
-        es.append(Entry(E7, name, notebook(append=(USES[f.name],)),
-                        points=_zero(f.questions), feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(E7, SPEC.FORBID, USES, Q)
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/07-softmax-cross-entropy/``; return them."""
-    es = entries()
-    d = out / E7
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))

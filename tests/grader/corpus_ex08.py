@@ -10,14 +10,9 @@ a square network and batches of two or more).
 
 from __future__ import annotations
 
-import copy
-import sys
-from pathlib import Path
-
-from nbformat.v4 import new_code_cell
-
 from autograde.spec import load_spec
-from tests.grader.corpus import EXERCISES, Entry, _cell, _nb, _text
+from tests.grader import corpus_kit as kit
+from tests.grader.corpus import EXERCISES, Entry
 
 E8 = "08-gradient-checker"
 FULL8 = 8
@@ -25,23 +20,8 @@ Q = {"q1": 4, "q2": 1, "q3": 3}
 
 
 def notebook(sid: str | None, which="solution", edits=None, after=(), append=()):
-    """The notebook with STUDENT_ID = sid (None: as it is), cells replaced (by id), cells
-    inserted after a cell (``(cell id, source)``) and code cells appended."""
-
-    def build():
-        nb = copy.deepcopy(_nb(E8, which))
-        if sid is not None:
-            _cell(nb, "student-id").source = f'STUDENT_ID = "{sid}"'
-        for cid, src in (edits or {}).items():
-            _cell(nb, cid).source = src
-        for k, (cid, src) in enumerate(after):
-            i = next(j for j, c in enumerate(nb.cells) if c.get("id") == cid)
-            nb.cells.insert(i + 1, new_code_cell(src, id=f"after-{k}"))
-        for k, src in enumerate(append):
-            nb.cells.append(new_code_cell(src, id=f"extra-{k}"))
-        return _text(nb)
-
-    return build
+    """8's notebook with STUDENT_ID = sid (None: as it is); see corpus_kit.notebook."""
+    return kit.notebook(E8, which, sid=sid, edits=edits, after=after, append=append)
 
 
 # ---- honest mistakes -----------------------------------------------------------------------
@@ -164,10 +144,6 @@ USES = {
 }
 
 
-def _zero(questions) -> dict[str, float]:
-    return {q: (0 if q in questions else p) for q, p in Q.items()}
-
-
 def entries() -> list[Entry]:
     es = [
         Entry(E8, "ada", notebook(None), total=FULL8, status="ok",
@@ -245,24 +221,7 @@ def entries() -> list[Entry]:
               points={"q1": 4, "q2": 0, "q3": 0}, feedback=("earns nothing", "complex")),
     ]  # fmt: skip
     # every forbidden name, used once, costs exactly the questions it names
-    forbids = load_spec(EXERCISES / E8 / "spec.py").FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-").replace("_", "-")
-        es.append(Entry(E8, name, notebook(name, append=(USES[f.name],)),
-                        points=_zero(f.questions), feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(
+        E8, load_spec(EXERCISES / E8 / "spec.py").FORBID, USES, Q, with_sid=True
+    )
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/08-gradient-checker/``; return them."""
-    es = entries()
-    d = out / E8
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))

@@ -7,14 +7,9 @@ their Q3 points only where the outcome does not depend on the data drawn.
 
 from __future__ import annotations
 
-import copy
-import sys
-from pathlib import Path
-
-from nbformat.v4 import new_code_cell
-
 from autograde.spec import load_spec
-from tests.grader.corpus import EXERCISES, Entry, _cell, _nb, _text
+from tests.grader import corpus_kit as kit
+from tests.grader.corpus import EXERCISES, Entry
 
 E9 = "09-new-activation"
 FULL9 = 8
@@ -22,20 +17,8 @@ Q = {"q1": 2, "q2": 3, "q3": 3}
 
 
 def notebook(which="solution", edits=None, after=(), append=()):
-    """The notebook with cells replaced (by id), inserted after a cell, or appended."""
-
-    def build():
-        nb = copy.deepcopy(_nb(E9, which))
-        for cid, src in (edits or {}).items():
-            _cell(nb, cid).source = src
-        for k, (cid, src) in enumerate(after):
-            i = next(j for j, c in enumerate(nb.cells) if c.get("id") == cid)
-            nb.cells.insert(i + 1, new_code_cell(src, id=f"after-{k}"))
-        for k, src in enumerate(append):
-            nb.cells.append(new_code_cell(src, id=f"extra-{k}"))
-        return _text(nb)
-
-    return build
+    """The solution (or ``which``) notebook, edited; see corpus_kit.notebook."""
+    return kit.notebook(E9, which, edits=edits, after=after, append=append)
 
 
 NAIVE_SOFTPLUS = "def softplus(z):\n    return np.log(1 + np.exp(z))\n"
@@ -102,10 +85,6 @@ USES = {
 }
 
 
-def _zero(questions) -> dict[str, float]:
-    return {q: (0 if q in questions else p) for q, p in Q.items()}
-
-
 def entries() -> list[Entry]:
     es = [
         Entry(E9, "solution", notebook(), total=FULL9, status="ok"),
@@ -150,24 +129,5 @@ def entries() -> list[Entry]:
         Entry(E9, "shortcut-mlp-training", notebook(after=[("q3-solution", MLP_TRAINING)]),
               points={"q1": 2, "q2": 3, "q3": 0}, feedback=("earns nothing", "mlp.MLP")),
     ]  # fmt: skip
-    forbids = load_spec(EXERCISES / E9 / "spec.py").FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-")
-        es.append(Entry(E9, name, notebook(append=(USES[f.name],)), points=_zero(f.questions),
-                        feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(E9, load_spec(EXERCISES / E9 / "spec.py").FORBID, USES, Q)
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/09-new-activation/``; return them."""
-    es = entries()
-    d = out / E9
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))

@@ -9,14 +9,9 @@ depends on the shapes drawn (it raises unless the layers it touches are square).
 
 from __future__ import annotations
 
-import copy
-import sys
-from pathlib import Path
-
-from nbformat.v4 import new_code_cell
-
 from autograde.spec import load_spec
-from tests.grader.corpus import EXERCISES, Entry, _cell, _nb, _text
+from tests.grader import corpus_kit as kit
+from tests.grader.corpus import EXERCISES, Entry
 
 E10 = "10-backward-l-layers"
 FULL10 = 7
@@ -24,20 +19,8 @@ Q = {"q1": 2, "q2": 5}
 
 
 def notebook(which="solution", edits=None, after=(), append=()):
-    """The notebook with cells replaced (by id), inserted after a cell, or appended."""
-
-    def build():
-        nb = copy.deepcopy(_nb(E10, which))
-        for cid, src in (edits or {}).items():
-            _cell(nb, cid).source = src
-        for k, (cid, src) in enumerate(after):
-            i = next(j for j, c in enumerate(nb.cells) if c.get("id") == cid)
-            nb.cells.insert(i + 1, new_code_cell(src, id=f"after-{k}"))
-        for k, src in enumerate(append):
-            nb.cells.append(new_code_cell(src, id=f"extra-{k}"))
-        return _text(nb)
-
-    return build
+    """The solution (or ``which``) notebook, edited; see corpus_kit.notebook."""
+    return kit.notebook(E10, which, edits=edits, after=after, append=append)
 
 
 BACKWARD = """
@@ -100,10 +83,6 @@ USES = {
 }
 
 
-def _zero(questions) -> dict[str, float]:
-    return {q: (0 if q in questions else p) for q, p in Q.items()}
-
-
 def _wrong(name, kw, points, text, max_total=None):
     return Entry(E10, name, notebook(after=[("q2-solution", backward_with(**kw))]),
                  points=points, max_total=max_total, feedback=(text,))  # fmt: skip
@@ -138,24 +117,5 @@ def entries() -> list[Entry]:
               notebook(after=[("q2-solution", NUMERICAL_BACKWARD)]),
               points={"q1": 2, "q2": 0}, feedback=("earns nothing", "numerical")),
     ]  # fmt: skip
-    forbids = load_spec(EXERCISES / E10 / "spec.py").FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-")
-        es.append(Entry(E10, name, notebook(append=(USES[f.name],)), points=_zero(f.questions),
-                        feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(E10, load_spec(EXERCISES / E10 / "spec.py").FORBID, USES, Q)
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/10-backward-l-layers/``; return them."""
-    es = entries()
-    d = out / E10
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))

@@ -10,16 +10,16 @@ bound with the named reason.
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 
 from nbformat.v4 import new_code_cell
 
 from autograde.spec import load_spec
+from tests.grader import corpus_kit as kit
 from tests.grader.corpus import EXERCISES, Entry, _cell, _nb, _text
 
 E11 = "11-digits-training-loop"
 FULL11 = 5
+Q = {"q1": FULL11}
 
 
 def notebook(which="solution", edits=None, append=(), solution_edit=None):
@@ -111,24 +111,5 @@ def entries() -> list[Entry]:
         Entry(E11, "shortcut-sklearn", notebook(edits={"q1-solution": SKLEARN}), total=0,
               feedback=("earns nothing", "sklearn")),
     ]  # fmt: skip
-    forbids = load_spec(EXERCISES / E11 / "spec.py").FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-")
-        es.append(Entry(E11, name, notebook(append=(USES[f.name],)), total=0,
-                        feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(E11, load_spec(EXERCISES / E11 / "spec.py").FORBID, USES, Q)
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/11-digits-training-loop/``; return them."""
-    es = entries()
-    d = out / E11
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))

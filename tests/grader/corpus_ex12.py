@@ -7,14 +7,9 @@ each is wrong), and Q2 has no random part.
 
 from __future__ import annotations
 
-import copy
-import sys
-from pathlib import Path
-
-from nbformat.v4 import new_code_cell
-
 from autograde.spec import load_spec
-from tests.grader.corpus import EXERCISES, Entry, _cell, _nb, _text
+from tests.grader import corpus_kit as kit
+from tests.grader.corpus import EXERCISES, Entry
 
 E12 = "12-weight-sharing"
 FULL12 = 8
@@ -22,20 +17,8 @@ Q = {"q1": 3, "q2": 5}
 
 
 def notebook(which="solution", edits=None, after=(), append=()):
-    """The notebook with cells replaced (by id), inserted after a cell, or appended."""
-
-    def build():
-        nb = copy.deepcopy(_nb(E12, which))
-        for cid, src in (edits or {}).items():
-            _cell(nb, cid).source = src
-        for k, (cid, src) in enumerate(after):
-            i = next(j for j, c in enumerate(nb.cells) if c.get("id") == cid)
-            nb.cells.insert(i + 1, new_code_cell(src, id=f"after-{k}"))
-        for k, src in enumerate(append):
-            nb.cells.append(new_code_cell(src, id=f"extra-{k}"))
-        return _text(nb)
-
-    return build
+    """The solution (or ``which``) notebook, edited; see corpus_kit.notebook."""
+    return kit.notebook(E12, which, edits=edits, after=after, append=append)
 
 
 CONV = """
@@ -73,10 +56,6 @@ USES = {
 }
 
 
-def _zero(questions) -> dict[str, float]:
-    return {q: (0 if q in questions else p) for q, p in Q.items()}
-
-
 def _q1(name, src, text):
     # right only on the one 1-weight filter: 1 of 6 cases
     return Entry(E12, name, notebook(after=[("q1-solution", src)]),
@@ -111,24 +90,5 @@ def entries() -> list[Entry]:
         # Exercise 5's 16 templates do not fit in one filter
         _q2("exercise-5-templates", EXERCISE5, 0, ("5 numbers",)),
     ]  # fmt: skip
-    forbids = load_spec(EXERCISES / E12 / "spec.py").FORBID
-    assert {f.name for f in forbids} <= set(USES), "a forbidden name has no corpus entry"
-    for f in forbids:
-        name = "uses-" + f.name.strip("@").replace(".", "-")
-        es.append(Entry(E12, name, notebook(append=(USES[f.name],)), points=_zero(f.questions),
-                        feedback=("earns nothing",)))  # fmt: skip
+    es += kit.forbidden_uses(E12, load_spec(EXERCISES / E12 / "spec.py").FORBID, USES, Q)
     return es
-
-
-def write(out: Path) -> list[Entry]:
-    """Write the entries under ``out/12-weight-sharing/``; return them."""
-    es = entries()
-    d = out / E12
-    d.mkdir(parents=True, exist_ok=True)
-    for e in es:
-        (d / f"{e.name}.ipynb").write_text(e.build())
-    return es
-
-
-if __name__ == "__main__":
-    write(Path(sys.argv[1]))
