@@ -37,7 +37,9 @@ PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "IPython.core.inputtransf
            "mlp", "autograde.checking", "autograde.variants")  # fmt: skip
 SETUP_FAILED = 119  # the child's exit status when its confinement could not be set up
 CLONE_NEWNS = 0x00020000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND = 0x1, 0x2, 0x4, 0x20, 0x1000
+MS_REC, MS_PRIVATE = 0x4000, 0x40000
+O_PATH = getattr(os, "O_PATH", 0o10000000)
 PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -72,12 +74,40 @@ def _check(rc, what):
 
 def private_tmpfs(dirs, size):
     """A mount namespace of the child's own, with a fresh tmpfs of ``size`` bytes on each
-    of ``dirs`` (needs CAP_SYS_ADMIN, which the uid switch drops afterwards)."""
+    of ``dirs`` (needs CAP_SYS_ADMIN, which the uid switch drops afterwards).
+
+    The folders Python imports from that lie under one of ``dirs`` (a virtual environment
+    in a clone under ``/tmp``) are held open first and bound back, read-only, at the same
+    place: else the fresh ``/tmp`` would hide them and a lazy import (``numpy.random``)
+    would fail in the submission."""
     _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate")
+    held = [(p, os.open(p, O_PATH | os.O_DIRECTORY)) for p in _import_roots_under(dirs)]
     opts = f"size={int(size)},mode=1777".encode()
     for d in dirs:
         _check(_libc.mount(b"tmpfs", d.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), d)
+    for path, fd in held:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        via, to = f"/proc/self/fd/{fd}".encode(), path.encode()
+        _check(_libc.mount(via, to, None, MS_BIND | MS_REC, None), f"bind {path}")
+        ro = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV
+        _check(_libc.mount(None, to, None, ro, None), f"read-only {path}")
+        os.close(fd)
+
+
+def _import_roots_under(dirs):
+    """The outermost folders of ``sys.path`` and of the loaded modules under one of ``dirs``."""
+    found = {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
+    for mod in list(sys.modules.values()):
+        for p in getattr(mod, "__path__", None) or []:
+            if isinstance(p, str) and os.path.isdir(p):
+                found.add(os.path.realpath(p))
+    under = sorted(p for p in found for d in dirs if p.startswith(d.rstrip("/") + "/"))
+    out = []
+    for p in under:
+        if not any(p == o or p.startswith(o + "/") for o in out):
+            out.append(p)
+    return out
 
 
 def drop_capabilities():
