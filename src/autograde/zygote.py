@@ -99,9 +99,11 @@ def _import_roots_under(dirs):
     """The outermost folders of ``sys.path`` and of the loaded modules under one of ``dirs``."""
     found = {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
     for mod in list(sys.modules.values()):
-        for p in getattr(mod, "__path__", None) or []:
-            if isinstance(p, str) and os.path.isdir(p):
-                found.add(os.path.realpath(p))
+        try:  # a package's __path__ (a list, a namespace path; some modules fake one)
+            where = [p for p in getattr(mod, "__path__", None) or [] if isinstance(p, str)]
+        except TypeError:
+            continue
+        found.update(os.path.realpath(p) for p in where if os.path.isdir(p))
     under = sorted(p for p in found for d in dirs if p.startswith(d.rstrip("/") + "/"))
     out = []
     for p in under:

@@ -22,3 +22,11 @@ def test_import_roots_under_a_fresh_tmpfs_are_the_outermost(tmp_path, monkeypatc
     roots = zygote._import_roots_under([str(tmp_path)])
     assert roots == sorted(os.path.realpath(p) for p in (src, venv))
     assert zygote._import_roots_under([str(tmp_path / "other")]) == []
+
+
+def test_a_module_with_a_strange_path_is_passed_over(monkeypatch) -> None:
+    class Fake:  # torch._classes has a __path__ that cannot be iterated
+        __path__ = object()
+
+    monkeypatch.setitem(sys.modules, "fake_module_with_a_path", Fake())
+    assert zygote._import_roots_under(["/nonexistent-root"]) == []
