@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograde.grade import find_exercise, grade_folder  # noqa: E402
 from autograde.sandbox import resolve_mode  # noqa: E402
-from tests.grader.corpus import entries, with_own_id  # noqa: E402
+from tests.grader.corpus import entries, full_marks, with_own_id  # noqa: E402
 
 MIX = {"solution": 0.60, "wrong": 0.20, "student-untouched": 0.12, "odd": 0.08}
 # honest mistakes of the corpus (never the attacks, loops or crashes)
@@ -58,13 +58,22 @@ def make_class(exercise: str, n: int, folder: Path) -> dict[str, int]:
     """Write n submissions for one exercise into folder; return how many of each kind."""
     full = find_exercise(exercise).name
     by_name = {e.name: e for e in entries() if e.exercise == full}
+    top = full_marks(full)
+    # the solution: its own entry, or (exercises with per-student numbers) the first entry
+    # graded under its own id with full marks
+    solution = by_name.get("solution") or next(
+        e for e in by_name.values() if e.own_id and e.total == top
+    )
     wrong = [by_name[name] for name in sorted(HONEST) if name in by_name] or [
-        e for name, e in sorted(by_name.items()) if e.points and not _odd_name(name)
-    ]
-    odd = [by_name[name] for name in sorted(ODD) if name in by_name] or [by_name["solution"]]
+        e
+        for name, e in sorted(by_name.items())
+        if (e.points or e.total is not None or e.max_total is not None)
+        and e.own_id and e.total != top and name != "student-untouched" and not _odd_name(name)
+    ]  # fmt: skip
+    odd = [by_name[name] for name in sorted(ODD) if name in by_name] or [solution]
     pools = {
-        "solution": [by_name["solution"]],
-        "wrong": wrong or [by_name["solution"]],
+        "solution": [solution],
+        "wrong": wrong or [solution],
         "student-untouched": [by_name["student-untouched"]],
         "odd": odd,
     }
