@@ -35,8 +35,8 @@ from tests.browser.helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAX_PAGE_BYTES = 2_500_000  # issue #18: at most 2.5 MB per page, everything a cold load takes
-# a widget-manager warning that is expected (it is a warning, listed here for the record)
-ALLOWED_CONSOLE = [re.compile(r"strict mode: use allowUnionTypes")]
+# console errors that are expected (none since the pages stopped loading the widget manager)
+ALLOWED_CONSOLE: list[re.Pattern] = []
 
 
 @dataclass
