@@ -44,9 +44,7 @@ def _within(a, r, rtol, atol):
 
 
 def test_spec_fields():
-    assert SPEC.VARIANTS and SPEC.DIFFICULTY in ("easy", "medium", "hard") and SPEC.MINUTES > 0
-    assert SPEC.CHAPTER.startswith("lecture2/") and SPEC.TEACHES and SPEC.ALLOWS
-    assert {q for f in SPEC.FORBID for q in f.questions} <= set(SPEC.QUESTIONS)
+    assert SPEC.VARIANTS  # the fields every spec has: tests/test_exercise_tables.py
     plan = SPEC.build(np.random.default_rng(0))
     assert sum(c.points for c in plan.checks) == 8
     assert {r.name for r in plan.requests} <= set(SPEC.GRADED_NAMES)

@@ -4,7 +4,6 @@ builds from a filter, and the public check's expression; the corpus
 
 from __future__ import annotations
 
-import nbformat
 import numpy as np
 import pytest
 
@@ -12,6 +11,7 @@ from autograde.cases import answer_of
 from autograde.checking import _answer
 from autograde.spec import load_spec
 from tests.grader.corpus import EXERCISES
+from tests.grader.corpus_kit import run_cells
 
 SPEC = load_spec(EXERCISES / "12-weight-sharing" / "spec.py")
 SOLUTION = {"w": np.array([1.0, -1.0, 1.0, 1.0, 1.0]), "b": -3.5, "activation": "step",
@@ -19,18 +19,11 @@ SOLUTION = {"w": np.array([1.0, -1.0, 1.0, 1.0, 1.0]), "b": -3.5, "activation": 
 
 
 def _solution_namespace() -> dict:
-    nb = nbformat.read(EXERCISES / SPEC.EXERCISE / "solution.ipynb", as_version=4)
-    ns: dict = {}
-    for c in nb.cells:
-        if c.get("id") in ("setup", "q1-solution", "q2-solution"):
-            exec(compile(c.source, c.get("id"), "exec"), ns)  # noqa: S102 - our own notebook
-    return ns
+    """The solution's functions, run from its notebook."""
+    return run_cells(SPEC.EXERCISE, ("setup", "q1-solution", "q2-solution"))
 
 
 def test_spec_fields_and_no_chapter_has_the_answer():
-    assert SPEC.DIFFICULTY in ("easy", "medium", "hard") and SPEC.MINUTES > 0
-    assert SPEC.CHAPTER.startswith("lecture2/") and SPEC.TEACHES and SPEC.ALLOWS
-    assert {q for f in SPEC.FORBID for q in f.questions} <= set(SPEC.QUESTIONS)
     assert sum(c.points for c in SPEC.build(np.random.default_rng(0)).checks) == 8
     for path in (EXERCISES.parent / "lecture2").glob("*.ipynb"):
         text = path.read_text()

@@ -30,6 +30,8 @@ def test_exercise_is_described_linked_and_in_the_toc(path):
     assert s.DIFFICULTY in ("easy", "medium", "hard")
     assert 5 <= s.MINUTES <= 180
     assert s.TEACHES and s.ALLOWS
+    assert {q for f in getattr(s, "FORBID", []) for q in f.questions} <= set(s.QUESTIONS)
+    assert s.CHAPTER.startswith("lecture2/")
     chapter = ROOT / s.CHAPTER
     assert chapter.exists(), s.CHAPTER
     assert f"exercises/{s.EXERCISE}/student" in (ROOT / "_toc.yml").read_text()

@@ -1,6 +1,7 @@
-"""What the per-exercise corpus modules (``corpus_exNN.py``) share: a notebook built from an
-exercise's solution or student notebook with cells edited, inserted or appended, and one
-entry per forbidden name. ``python tests/grader/corpus.py OUT`` writes every entry."""
+"""What the per-exercise corpus modules (``corpus_exNN.py``) and exercise tests share: a
+notebook built from an exercise's solution or student notebook with cells edited, inserted or
+appended, one entry per forbidden name, and the namespace of a notebook's cells run here.
+``python tests/grader/corpus.py OUT`` writes every entry."""
 
 from __future__ import annotations
 
@@ -60,3 +61,13 @@ def forbidden_uses(
         lost = {q: (0 if q in f.questions else p) for q, p in points.items()}
         out.append(Entry(exercise, name, build, points=lost, feedback=("earns nothing",)))
     return out
+
+
+def run_cells(exercise: str, ids: Sequence[str], which: str = "solution") -> dict:
+    """The namespace after running the cells of ``exercise``'s ``which`` notebook whose ids are
+    in ``ids``, in the notebook's order (our own notebooks, run in this process)."""
+    ns: dict = {}
+    for c in _nb(exercise, which).cells:
+        if c.get("id") in ids:
+            exec(compile(c.source, c.get("id"), "exec"), ns)  # noqa: S102 - our own notebook
+    return ns
