@@ -17,8 +17,7 @@
   var models = {};
   var uid = 0;
 
-  function Model(id, spec) {
-    this.id = id;
+  function Model(spec) {
     this.name = spec.model_name;
     this.state = spec.state || {};
     this.listeners = [];
@@ -180,7 +179,7 @@
   function start() {
     document.querySelectorAll(STATE).forEach(function (script) {
       var saved = JSON.parse(script.textContent || '{}').state || {};
-      Object.keys(saved).forEach(function (id) { models[id] = new Model(id, saved[id]); });
+      Object.keys(saved).forEach(function (id) { models[id] = new Model(saved[id]); });
     });
     Object.keys(models).forEach(function (id) {
       var m = models[id];

@@ -343,23 +343,20 @@ class Frames:
         for depth, c in enumerate(self.controls):
             self._widgets[c.name] = w = c.static_widget(start[depth])
             self._links += [static.Link((w, "index"), (s, "selected_index")) for s in stacks[depth]]
-        more = ", with more to do" if richer_live else " at any value"
-        parts = [static.VBox(list(self._widgets.values()))]
         if defs:  # the backgrounds, once, before the frames that use them
             self.backgrounds = static.HTML("".join(defs.values()))
-            parts.append(self.backgrounds)
-        parts.append(self.view)
-        if self.note:
-            note = _STATIC_NOTE.format(n=self.n_frames, more=more)
-            parts.append(static.HTML(f'<p class="mlp-mode">{note}</p>'))
-        return static.StaticView(static.VBox(parts), self._links)
+        more = ", with more to do" if richer_live else " at any value"
+        note = _STATIC_NOTE.format(n=self.n_frames, more=more)
+        root = self._assemble(note, static, [self.backgrounds] if defs else [])
+        return static.StaticView(root, self._links)
 
-    def _assemble(self, note: str) -> widgets.Widget:
-        """The live controls, the view, and (unless ``note=False``) how the figure responds."""
-        parts = [widgets.VBox(list(self._widgets.values())), self.view]
+    def _assemble(self, note: str, kind: Any = widgets, before: list | None = None) -> Any:
+        """The controls, ``before`` and the view, and (unless ``note=False``) how the figure
+        responds, boxed by ``kind``: ``ipywidgets`` (live) or :mod:`mlp.figures.static_widgets`."""
+        parts = [kind.VBox(list(self._widgets.values())), *(before or []), self.view]
         if self.note:
-            parts.append(widgets.HTML(f'<p class="mlp-mode">{note}</p>'))
-        return widgets.VBox(parts)
+            parts.append(kind.HTML(f'<p class="mlp-mode">{note}</p>'))
+        return kind.VBox(parts)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
