@@ -69,7 +69,7 @@ def render(page: str, text: str) -> str:
     return pat.sub(lambda m: m.group(1) + table + "\n" + m.group(2), text)
 
 
-def chapter_cell(chapter: Path, exs: list) -> str:
+def chapter_cell(exs: list) -> str:
     """The markdown of a chapter's "Graded exercises" cell."""
     lines = ["## Graded exercises", "",
              "Practise this chapter's skill on an exercise the autograder marks; its notebook "
@@ -94,7 +94,7 @@ def chapters(check: bool) -> list[str]:
         before = path.read_text(encoding="utf-8")
         nb = nbformat.reads(before, as_version=4)
         cid = f"{path.stem}-graded-exercises"
-        text = chapter_cell(path, exs)
+        text = chapter_cell(exs)
         cell = next((c for c in nb.cells if c.get("id") == cid), None)
         if cell is not None and cell.source == text:
             continue
